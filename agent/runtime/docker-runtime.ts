@@ -1,0 +1,493 @@
+// ContainerRuntime on the local Docker engine through dockerode. Everything Docker-specific
+// (option names, status codes, stream formats, error shapes) stays in this file.
+import Docker from "dockerode";
+import { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import { LABEL } from "./labels.js";
+import type {
+  ContainerRunState,
+  ContainerRuntime,
+  ContainerSpec,
+  ListFilter,
+  ObservedContainer,
+  PullProgress,
+  RuntimeEvent,
+} from "./runtime.js";
+import {
+  ContainerNotFoundError,
+  ImageNotFoundError,
+  ImagePullError,
+  RuntimeError,
+  RuntimeUnavailableError,
+} from "./runtime-errors.js";
+
+const DEFAULT_SOCKET = "/var/run/docker.sock";
+// Socket errors that mean "no engine here right now", as opposed to an engine saying no.
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "EACCES"]);
+const RUN_STATES: readonly string[] = [
+  "created",
+  "running",
+  "paused",
+  "restarting",
+  "exited",
+  "dead",
+] satisfies ContainerRunState[];
+
+type OurLabels = Pick<
+  ObservedContainer,
+  | "podUid"
+  | "podName"
+  | "namespace"
+  | "containerName"
+  | "node"
+  | "specHash"
+  | "attempt"
+  | "gracePeriodSeconds"
+>;
+
+interface CacheEntry {
+  /** The list's State and Status text when this was inspected; any change means re-inspect. */
+  stamp: string;
+  node: string;
+  podUid: string;
+  observed: ObservedContainer | undefined;
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly socketPath: string;
+  private readonly inspected = new Map<string, CacheEntry>();
+
+  constructor(opts: { socketPath?: string } = {}) {
+    this.socketPath = opts.socketPath ?? DEFAULT_SOCKET;
+    this.docker = new Docker({ socketPath: this.socketPath });
+  }
+
+  async version(): Promise<string> {
+    const v = await this.call("version", () => this.docker.version());
+    return `docker://${v.Version}`;
+  }
+
+  async list(filter: ListFilter): Promise<ObservedContainer[]> {
+    const label = [`${LABEL.node}=${filter.node}`];
+    if (filter.podUid !== undefined) label.push(`${LABEL.podUid}=${filter.podUid}`);
+    const infos = await this.call("list containers", () =>
+      this.docker.listContainers({ all: true, filters: { label } }),
+    );
+    const seen = new Set(infos.map((i) => i.Id));
+    const observed = await Promise.all(
+      infos.map(async (info): Promise<ObservedContainer | undefined> => {
+        const labels = parseLabels(info.Labels);
+        if (labels === undefined || labels.node !== filter.node) return undefined;
+        const stamp = `${info.State}|${info.Status}`;
+        const cached = this.inspected.get(info.Id);
+        if (cached?.stamp === stamp) return cached.observed;
+        const raw = await this.inspectRaw(info.Id);
+        if (raw === undefined) return undefined; // removed since the list
+        const entry = {
+          stamp,
+          node: labels.node,
+          podUid: labels.podUid,
+          observed: fromInspect(raw),
+        };
+        this.inspected.set(info.Id, entry);
+        return entry.observed;
+      }),
+    );
+    // Evict only within the scope this list covered, so a per-pod list keeps other pods' entries.
+    for (const [id, e] of this.inspected) {
+      const inScope = e.node === filter.node && (!filter.podUid || e.podUid === filter.podUid);
+      if (inScope && !seen.has(id)) this.inspected.delete(id);
+    }
+    return observed.filter((o): o is ObservedContainer => o !== undefined);
+  }
+
+  async inspect(id: string): Promise<ObservedContainer | undefined> {
+    const raw = await this.inspectRaw(id);
+    if (raw === undefined) {
+      this.inspected.delete(id);
+      return undefined;
+    }
+    const observed = fromInspect(raw);
+    if (observed === undefined && raw.State?.Status !== "removing") {
+      throw new RuntimeError(`container ${id} has no valid daemonlet labels`, {
+        operation: `inspect ${id}`,
+      });
+    }
+    return observed;
+  }
+
+  async imagePresent(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw this.toError(e, `inspect image ${ref}`);
+    }
+  }
+
+  async pullImage(ref: string, onProgress: (p: PullProgress) => void): Promise<void> {
+    const operation = `pull ${ref}`;
+    const { repo, tag } = splitImageRef(ref);
+    const stream = await this.call(
+      operation,
+      () => this.docker.createImage({ fromImage: repo, tag }),
+      (msg) => new ImageNotFoundError(ref, msg, { operation, statusCode: 404 }),
+      (msg, statusCode) => new ImagePullError(ref, msg, { operation, statusCode }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let failure: string | undefined;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        if (err) reject(err);
+        else resolve();
+      };
+      // Own line parser rather than modem.followProgress, whose JSON.parse throws inside the
+      // stream callback on a garbled line and would take the whole agent down.
+      stream.on(
+        "data",
+        lineParser((obj) => {
+          const error = pullError(obj);
+          if (error !== undefined) failure ??= error;
+          else onProgress(toProgress(obj));
+        }),
+      );
+      stream.on("error", (e: unknown) => settle(this.toError(e, operation)));
+      stream.on("end", () =>
+        settle(failure === undefined ? undefined : new ImagePullError(ref, failure, { operation })),
+      );
+      stream.on("close", () =>
+        settle(new RuntimeUnavailableError(`pull stream closed early`, { operation })),
+      );
+    });
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const operation = `create ${spec.name}`;
+    const container = await this.call(
+      operation,
+      () => this.docker.createContainer(toCreateOptions(spec)),
+      (msg) => new ImageNotFoundError(spec.image, msg, { operation, statusCode: 404 }),
+    );
+    return container.id;
+  }
+
+  async start(id: string): Promise<void> {
+    await this.tolerating([304], id, "start", (c) => c.start());
+  }
+
+  async stop(id: string, gracePeriodSeconds: number): Promise<void> {
+    // The engine sends the image's stop signal, waits `t` seconds, then SIGKILLs.
+    await this.tolerating([304, 404], id, "stop", (c) => c.stop({ t: gracePeriodSeconds }));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.tolerating([404], id, "remove", (c) => c.remove({ force: true, v: true }));
+    this.inspected.delete(id);
+  }
+
+  events(node: string, onEvent: (e: RuntimeEvent) => void, signal: AbortSignal): void {
+    const operation = "watch events";
+    let stream: Readable | undefined;
+    let done = signal.aborted;
+    const onAbort = () => {
+      done = true;
+      stream?.destroy();
+    };
+    // Reported once; the caller owns reconnecting (and relisting what it missed meanwhile).
+    const disconnect = (error: Error) => {
+      if (done) return;
+      done = true;
+      signal.removeEventListener("abort", onAbort);
+      stream?.destroy();
+      onEvent({ kind: "disconnected", error });
+    };
+    if (done) return;
+    signal.addEventListener("abort", onAbort, { once: true });
+    const filters: Docker.GetEventsOptions["filters"] = {
+      type: ["container"],
+      label: [`${LABEL.node}=${node}`],
+    };
+    this.docker.getEvents({ filters }).then(
+      (s) => {
+        if (!(s instanceof Readable)) {
+          disconnect(new RuntimeError("event stream is not readable", { operation }));
+          return;
+        }
+        stream = s;
+        if (done) return void s.destroy();
+        const ended = () =>
+          disconnect(new RuntimeUnavailableError("docker event stream ended", { operation }));
+        s.on(
+          "data",
+          lineParser((obj) => {
+            const ev = toContainerEvent(obj);
+            if (ev !== undefined && !done) onEvent(ev);
+          }),
+        );
+        s.on("error", (e: unknown) => disconnect(this.toError(e, operation)));
+        s.on("end", ended);
+        s.on("close", ended);
+      },
+      (e: unknown) => disconnect(this.toError(e, operation)),
+    );
+  }
+
+  private async inspectRaw(id: string): Promise<Docker.ContainerInspectInfo | undefined> {
+    try {
+      return await this.docker.getContainer(id).inspect();
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw this.toError(e, `inspect ${id}`);
+    }
+  }
+
+  /** Runs one container operation; the listed HTTP statuses mean "already so" and pass. */
+  private async tolerating(
+    ok: number[],
+    id: string,
+    verb: string,
+    fn: (c: Docker.Container) => Promise<unknown>,
+  ): Promise<void> {
+    const operation = `${verb} ${id}`;
+    try {
+      await fn(this.docker.getContainer(id));
+    } catch (e) {
+      const status = statusOf(e);
+      if (status !== undefined && ok.includes(status)) return;
+      throw this.toError(
+        e,
+        operation,
+        (msg) => new ContainerNotFoundError(id, msg, { operation, cause: e }),
+      );
+    }
+  }
+
+  private async call<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    notFound?: (msg: string) => RuntimeError,
+    other?: (msg: string, statusCode: number | undefined) => RuntimeError,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw this.toError(e, operation, notFound, other);
+    }
+  }
+
+  private toError(
+    e: unknown,
+    operation: string,
+    notFound?: (msg: string) => RuntimeError,
+    other?: (msg: string, statusCode: number | undefined) => RuntimeError,
+  ): RuntimeError {
+    if (e instanceof RuntimeError) return e;
+    const code = isRecord(e) && typeof e.code === "string" ? e.code : undefined;
+    if (code !== undefined && UNAVAILABLE_CODES.has(code)) {
+      const detail = e instanceof Error ? e.message : code;
+      return new RuntimeUnavailableError(
+        `docker engine unavailable at ${this.socketPath}: ${detail}`,
+        { operation, cause: e },
+      );
+    }
+    const status = statusOf(e);
+    const msg = engineMessage(e);
+    if (status === 404 && notFound) return notFound(msg);
+    if (other) return other(msg, status);
+    return new RuntimeError(msg, { operation, statusCode: status, cause: e });
+  }
+}
+
+function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  const exposed: Record<string, Record<string, never>> = {};
+  const bindings: Record<string, Docker.PortBinding[]> = {};
+  for (const p of spec.ports) {
+    const key = `${p.containerPort}/${p.protocol.toLowerCase()}`;
+    exposed[key] = {};
+    if (p.hostPort === undefined) continue;
+    (bindings[key] ??= []).push({ HostIp: p.hostIP ?? "", HostPort: String(p.hostPort) });
+  }
+  const mounts: Docker.MountSettings[] = spec.mounts.map((m) => ({
+    Type: m.type,
+    Source: m.type === "bind" ? (m.source ?? "") : "",
+    Target: m.target,
+    ReadOnly: m.readOnly,
+    ...(m.propagation !== undefined && { BindOptions: { Propagation: m.propagation } }),
+    // 0o1777 is Docker's own tmpfs default; the type wants it spelled out.
+    ...(m.sizeBytes !== undefined && { TmpfsOptions: { SizeBytes: m.sizeBytes, Mode: 0o1777 } }),
+  }));
+  return {
+    name: spec.name,
+    Image: spec.image,
+    ...(spec.entrypoint !== undefined && { Entrypoint: spec.entrypoint }),
+    ...(spec.cmd !== undefined && { Cmd: spec.cmd }),
+    Env: spec.env,
+    ...(spec.workingDir !== undefined && { WorkingDir: spec.workingDir }),
+    ...(spec.user !== undefined && { User: spec.user }),
+    Labels: spec.labels,
+    Tty: spec.tty,
+    OpenStdin: spec.stdin,
+    ExposedPorts: exposed,
+    HostConfig: {
+      ...(spec.hostNetwork && { NetworkMode: "host" }),
+      ...(spec.hostPID && { PidMode: "host" }),
+      // Docker discards published ports on the host network (with a warning); don't send them.
+      ...(!spec.hostNetwork && { PortBindings: bindings }),
+      Mounts: mounts,
+      Privileged: spec.privileged,
+      CapAdd: spec.capAdd,
+      CapDrop: spec.capDrop,
+      ReadonlyRootfs: spec.readOnlyRootFilesystem,
+      ...(spec.nanoCpus !== undefined && { NanoCpus: spec.nanoCpus }),
+      ...(spec.memoryBytes !== undefined && { Memory: spec.memoryBytes }),
+      // The agent owns restarts (back-off, attempts); the engine must never restart on its own.
+      RestartPolicy: { Name: "no" },
+    },
+  };
+}
+
+function fromInspect(info: Docker.ContainerInspectInfo): ObservedContainer | undefined {
+  const labels = parseLabels(info.Config?.Labels);
+  const status = info.State?.Status;
+  const createdAt = parseTime(info.Created);
+  if (labels === undefined || !isRunState(status) || createdAt === undefined) return undefined;
+  const state = status;
+  const error = info.State.Error || undefined;
+  const finished = state === "exited" || state === "dead" || error !== undefined;
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ""),
+    ...labels,
+    image: info.Config.Image,
+    imageId: info.Image,
+    state,
+    createdAt,
+    startedAt: parseTime(info.State.StartedAt),
+    finishedAt: parseTime(info.State.FinishedAt),
+    exitCode: finished ? info.State.ExitCode : undefined,
+    oomKilled: info.State.OOMKilled === true,
+    error,
+    ipAddress: info.NetworkSettings?.IPAddress || undefined,
+  };
+}
+
+function parseLabels(labels: Record<string, string> | null | undefined): OurLabels | undefined {
+  if (!labels) return undefined;
+  const text = (k: string) => (labels[k] ? labels[k] : undefined);
+  const int = (k: string) => {
+    const v = labels[k];
+    return v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : undefined;
+  };
+  const parsed = {
+    podUid: text(LABEL.podUid),
+    podName: text(LABEL.podName),
+    namespace: text(LABEL.namespace),
+    containerName: text(LABEL.container),
+    node: text(LABEL.node),
+    specHash: text(LABEL.specHash),
+    attempt: int(LABEL.attempt),
+    gracePeriodSeconds: int(LABEL.gracePeriod),
+  };
+  return allDefined(parsed) ? parsed : undefined;
+}
+
+function allDefined<T extends object>(o: T): o is { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.values(o).every((v) => v !== undefined);
+}
+
+/** Docker writes "0001-01-01T00:00:00Z" for times that never happened. */
+function parseTime(s: string | undefined): Date | undefined {
+  if (!s || s.startsWith("0001-01-01")) return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** "repo[:tag]" or "repo@digest"; a registry port ("host:5000/x") is not a tag. */
+export function splitImageRef(ref: string): { repo: string; tag: string } {
+  const at = ref.indexOf("@");
+  if (at >= 0) return { repo: ref.slice(0, at), tag: ref.slice(at + 1) };
+  const colon = ref.lastIndexOf(":");
+  if (colon > ref.lastIndexOf("/")) return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { repo: ref, tag: "latest" };
+}
+
+/** Newline-delimited JSON from a byte stream whose chunks may split lines and characters. */
+function lineParser(onObject: (obj: Record<string, unknown>) => void): (chunk: unknown) => void {
+  const decoder = new StringDecoder("utf8");
+  let buf = "";
+  return (chunk) => {
+    buf += typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? decoder.write(chunk) : "";
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      // A garbled line is skipped; the next relist corrects anything it carried.
+      const obj = line === "" ? undefined : safeParse(line);
+      if (isRecord(obj)) onObject(obj);
+    }
+  };
+}
+
+function toContainerEvent(obj: Record<string, unknown>): RuntimeEvent | undefined {
+  const actor = isRecord(obj.Actor) ? obj.Actor : {};
+  const attrs = isRecord(actor.Attributes) ? actor.Attributes : {};
+  const action = typeof obj.Action === "string" ? obj.Action : obj.status;
+  const id = typeof actor.ID === "string" ? actor.ID : obj.id;
+  if (typeof action !== "string" || typeof id !== "string") return undefined;
+  const podUid = attrs[LABEL.podUid];
+  return {
+    kind: "container",
+    action,
+    containerId: id,
+    ...(typeof podUid === "string" && { podUid }),
+  };
+}
+
+function toProgress(obj: Record<string, unknown>): PullProgress {
+  return {
+    status: typeof obj.status === "string" ? obj.status : "",
+    ...(typeof obj.id === "string" && { id: obj.id }),
+    ...(typeof obj.progress === "string" && { progress: obj.progress }),
+  };
+}
+
+function pullError(obj: Record<string, unknown>): string | undefined {
+  const detail = isRecord(obj.errorDetail) ? obj.errorDetail.message : undefined;
+  if (typeof detail === "string" && detail !== "") return detail;
+  return typeof obj.error === "string" && obj.error !== "" ? obj.error : undefined;
+}
+
+// "removing" is left out on purpose: such a container is about to vanish, so it counts as gone.
+function isRunState(s: unknown): s is ContainerRunState {
+  return typeof s === "string" && RUN_STATES.includes(s);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+function statusOf(e: unknown): number | undefined {
+  return isRecord(e) && typeof e.statusCode === "number" ? e.statusCode : undefined;
+}
+
+/** The engine's own words: docker-modem keeps the body as `json` for plain requests, but for
+ * streaming endpoints only inside its "(HTTP code N) reason - message " text. */
+function engineMessage(e: unknown): string {
+  if (!isRecord(e)) return String(e);
+  const json = Buffer.isBuffer(e.json) ? safeParse(e.json.toString()) : e.json;
+  if (isRecord(json) && typeof json.message === "string") return json.message;
+  const text = e instanceof Error ? e.message : String(e);
+  return /^\(HTTP code \d+\) .*? - ([\s\S]*?) ?$/.exec(text)?.[1] ?? text;
+}
+
+function safeParse(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,106 @@
+// The one seam between the agent and a container engine. The agent core speaks only this
+// interface; the Docker implementation lives beside it.
+
+export type ContainerRunState = "created" | "running" | "paused" | "restarting" | "exited" | "dead";
+
+/** What the agent knows about one container it created, read back from the engine. */
+export interface ObservedContainer {
+  id: string;
+  /** Engine-side name, for logs only. */
+  name: string;
+  podUid: string;
+  podName: string;
+  namespace: string;
+  containerName: string;
+  node: string;
+  specHash: string;
+  attempt: number;
+  gracePeriodSeconds: number;
+  image: string;
+  imageId: string;
+  state: ContainerRunState;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  exitCode?: number;
+  oomKilled: boolean;
+  /** The engine's own error text, e.g. why a start failed. */
+  error?: string;
+  /** The container's address on the engine's bridge network; unset for host networking. */
+  ipAddress?: string;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: "TCP" | "UDP" | "SCTP";
+  hostPort?: number;
+  hostIP?: string;
+}
+
+export interface Mount {
+  type: "bind" | "tmpfs";
+  /** Host path for binds; unused for tmpfs. */
+  source?: string;
+  target: string;
+  readOnly: boolean;
+  propagation?: "rprivate" | "rslave" | "rshared";
+  /** tmpfs size in bytes, from emptyDir.sizeLimit. */
+  sizeBytes?: number;
+}
+
+/** Everything needed to create one container, already resolved (volumes, env, limits). */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  /** Overrides the image ENTRYPOINT when set (Kubernetes `command`). */
+  entrypoint?: string[];
+  /** Overrides the image CMD when set (Kubernetes `args`). */
+  cmd?: string[];
+  env: string[];
+  workingDir?: string;
+  user?: string;
+  hostNetwork: boolean;
+  hostPID: boolean;
+  ports: PortBinding[];
+  mounts: Mount[];
+  privileged: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  readOnlyRootFilesystem: boolean;
+  nanoCpus?: number;
+  memoryBytes?: number;
+  tty: boolean;
+  stdin: boolean;
+}
+
+export type RuntimeEvent =
+  | { kind: "container"; action: string; containerId: string; podUid?: string }
+  | { kind: "disconnected"; error: Error };
+
+export interface ListFilter {
+  node: string;
+  podUid?: string;
+}
+
+export interface PullProgress {
+  status: string;
+  id?: string;
+  progress?: string;
+}
+
+export interface ContainerRuntime {
+  /** Engine name and version, e.g. "docker://20.10.24"; fails if the engine does not answer. */
+  version(): Promise<string>;
+  list(filter: ListFilter): Promise<ObservedContainer[]>;
+  inspect(id: string): Promise<ObservedContainer | undefined>;
+  imagePresent(ref: string): Promise<boolean>;
+  pullImage(ref: string, onProgress: (p: PullProgress) => void): Promise<void>;
+  create(spec: ContainerSpec): Promise<string>;
+  start(id: string): Promise<void>;
+  /** Sends the image's stop signal, then SIGKILL after the grace period. */
+  stop(id: string, gracePeriodSeconds: number): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Streams engine events for this node's containers until the signal aborts. */
+  events(node: string, onEvent: (e: RuntimeEvent) => void, signal: AbortSignal): void;
+}
