@@ -1,0 +1,36 @@
+import type { Container, PodSpec } from "kubernetes-types/core/v1.js";
+
+export type PodSource = "static" | "hub";
+
+/**
+ * A pod this node should run, as the sources hand it to the agent. The spec is a Kubernetes
+ * `v1 PodSpec` that has passed validation and has its defaults filled in (restartPolicy,
+ * terminationGracePeriodSeconds, every container's imagePullPolicy), so nothing downstream
+ * guesses a default again.
+ */
+export interface DesiredPod {
+  uid: string;
+  name: string;
+  namespace: string;
+  nodeName: string;
+  source: PodSource;
+  /** Where it came from, for messages: a manifest file path, or the hub. */
+  sourceRef: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  spec: DefaultedPodSpec;
+}
+
+export type DefaultedContainer = Omit<Container, "image" | "imagePullPolicy"> & {
+  image: string;
+  imagePullPolicy: "Always" | "IfNotPresent" | "Never";
+};
+
+export type DefaultedPodSpec = Omit<
+  PodSpec,
+  "restartPolicy" | "terminationGracePeriodSeconds" | "containers"
+> & {
+  restartPolicy: "Always" | "OnFailure" | "Never";
+  terminationGracePeriodSeconds: number;
+  containers: DefaultedContainer[];
+};
