@@ -1,0 +1,95 @@
+// Loads the .proto contracts at run time with @grpc/proto-loader and hands out typed accessors,
+// so the contracts stay the .proto files themselves, with no generated code to keep in step.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  loadSync,
+  type AnyDefinition,
+  type MessageTypeDefinition,
+  type MethodDefinition,
+  type PackageDefinition,
+  type ServiceDefinition,
+} from "@grpc/proto-loader";
+import type { ListPodsRequestMessage, ListPodsResponseMessage } from "./agent-local-message.js";
+import type { PodMessage } from "./pod-message.js";
+
+// Every reader and writer uses these, so both ends agree on the plain-object form: field names as
+// written in the .proto files, 64-bit integers as decimal strings (no precision loss), enums by
+// name, absent scalars as their zero value and absent messages as null, and the name of the set
+// member on each oneof.
+const LOADER_OPTIONS = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+} as const;
+
+const MARKER_FILE = "agent_local.proto";
+
+/**
+ * The repository's proto/ directory. The build emits dist/proto/*.js but not the .proto files, so
+ * from sources (proto/load.ts) and from the build (dist/proto/load.js) alike we walk up to the
+ * first directory whose proto/ holds them.
+ */
+function protoDirectory(): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, "proto");
+    if (existsSync(join(candidate, MARKER_FILE))) return candidate;
+    if (dirname(dir) === dir) {
+      throw new Error(`cannot find proto/${MARKER_FILE} above ${start}: the install is incomplete`);
+    }
+  }
+}
+
+function loadPackage(file: string): PackageDefinition {
+  return loadSync(file, { ...LOADER_OPTIONS, includeDirs: [protoDirectory()] });
+}
+
+function isMessageType(
+  def: AnyDefinition | undefined,
+): def is MessageTypeDefinition<object, object> {
+  return def !== undefined && "format" in def && def.format === "Protocol Buffer 3 DescriptorProto";
+}
+
+function isService(def: AnyDefinition | undefined): def is ServiceDefinition {
+  return def !== undefined && !("format" in def);
+}
+
+function lookup<T extends AnyDefinition>(
+  pkg: PackageDefinition,
+  name: string,
+  guard: (def: AnyDefinition | undefined) => def is T,
+): T {
+  const def = pkg[name];
+  if (!guard(def)) throw new Error(`${name} is missing from the loaded .proto files`);
+  return def;
+}
+
+export interface AgentLocalApi {
+  /** The whole service, as grpc-js's `Server.addService` takes it. */
+  service: ServiceDefinition;
+  /** Typed on the side we write; what we read stays `unknown` until the codec narrows it. */
+  listPods: MethodDefinition<ListPodsRequestMessage, ListPodsResponseMessage, unknown, unknown>;
+}
+
+/** `daemonlet.agent.v1.AgentLocal`, the agent's API on its unix socket. */
+export function loadAgentLocalApi(): AgentLocalApi {
+  const service = lookup(
+    loadPackage("agent_local.proto"),
+    "daemonlet.agent.v1.AgentLocal",
+    isService,
+  );
+  const listPods = service["ListPods"];
+  if (listPods === undefined) {
+    throw new Error("AgentLocal.ListPods is missing from agent_local.proto");
+  }
+  return { service, listPods };
+}
+
+/** `daemonlet.v1.Pod`, for contracts that carry pods and for tests of the pod codec. */
+export function loadPodType(): MessageTypeDefinition<PodMessage, unknown> {
+  return lookup(loadPackage("pod.proto"), "daemonlet.v1.Pod", isMessageType);
+}

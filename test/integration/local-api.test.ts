@@ -1,0 +1,140 @@
+// The agent's local API end to end over a real unix socket: server, client and codec together.
+// Needs no Docker engine.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { listNodePods } from "../../agent/local-api/client.js";
+import { isLocalApiError } from "../../agent/local-api/errors.js";
+import { startLocalApi } from "../../agent/local-api/server.js";
+import type { ManifestProblem, NodePodsView } from "../../agent/pods/node-pods-view.js";
+
+const pods: Pod[] = [
+  {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "node-exporter-web1",
+      namespace: "monitoring",
+      uid: "uid-1",
+      labels: { app: "node-exporter" },
+      creationTimestamp: "2024-05-01T10:00:00Z",
+    },
+    spec: { nodeName: "web1", containers: [{ name: "exporter", image: "prom/node-exporter" }] },
+    status: {
+      phase: "Running",
+      podIP: "10.0.0.5",
+      containerStatuses: [
+        {
+          name: "exporter",
+          image: "prom/node-exporter",
+          imageID: "docker-pullable://prom/node-exporter@sha256:1111",
+          containerID: "docker://aaaa",
+          ready: true,
+          started: true,
+          restartCount: 2,
+          state: { running: { startedAt: "2024-05-01T10:05:00Z" } },
+          lastState: { terminated: { exitCode: 1, reason: "Error" } },
+        },
+      ],
+    },
+  },
+];
+
+const manifestProblems: ManifestProblem[] = [
+  {
+    file: "/etc/daemonlet/manifests/proxy.yaml",
+    message: "spec.containers[0].image: required",
+    keptPod: "proxy-web1",
+  },
+  { file: "/etc/daemonlet/manifests/new.yaml", message: "spec.volumes[0]: nfs is not supported" },
+];
+
+const view: NodePodsView = {
+  nodeName: "web1",
+  pods: () => pods,
+  manifestProblems: () => manifestProblems,
+};
+
+/** Leaves a socket file nobody listens on, as an agent killed with SIGKILL does. */
+async function leaveStaleSocket(path: string): Promise<void> {
+  const child = spawn(process.execPath, [
+    "-e",
+    `require("node:net").createServer().listen(${JSON.stringify(path)}, () => console.log("up"))`,
+  ]);
+  await new Promise((resolve) => child.stdout.once("data", resolve));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+describe("agent local API", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "daemonlet-local-api-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("serves the node's pods and manifest problems", async () => {
+    const socket = join(dir, "serve.sock");
+    const api = await startLocalApi(socket, view);
+    try {
+      assert.equal((await stat(socket)).mode & 0o777, 0o660);
+      assert.deepEqual(await listNodePods(socket), { nodeName: "web1", pods, manifestProblems });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("says no agent is listening, before and after one ran", async () => {
+    const socket = join(dir, "gone.sock");
+    const expected = {
+      name: "LocalApiError",
+      reason: "AgentNotListening",
+      message: `no agent is listening on ${socket}: is the agent running? (--state-dir)`,
+    };
+    await assert.rejects(listNodePods(socket), expected);
+    await (await startLocalApi(socket, view)).close();
+    await assert.rejects(listNodePods(socket), expected);
+  });
+
+  it("refuses to take over a socket another agent is serving", async () => {
+    const socket = join(dir, "taken.sock");
+    const first = await startLocalApi(socket, view);
+    try {
+      await assert.rejects(startLocalApi(socket, view), (error: unknown) => {
+        assert.ok(isLocalApiError(error, "SocketInUse"));
+        assert.match(error.message, /another agent is already serving on .*taken\.sock/);
+        return true;
+      });
+      assert.equal((await listNodePods(socket)).nodeName, "web1", "the first agent still answers");
+    } finally {
+      await first.close();
+    }
+  });
+
+  it("replaces a stale socket left by a killed agent", async () => {
+    const socket = join(dir, "stale.sock");
+    await leaveStaleSocket(socket);
+    assert.ok((await stat(socket)).isSocket());
+    await assert.rejects(listNodePods(socket), { reason: "AgentNotListening" });
+    const api = await startLocalApi(socket, view);
+    try {
+      assert.equal((await listNodePods(socket)).pods.length, 1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("leaves a file that is not a socket alone", async () => {
+    const path = join(dir, "not-a-socket");
+    await writeFile(path, "someone's notes\n");
+    await assert.rejects(startLocalApi(path, view), { reason: "NotASocket" });
+    assert.equal(await readFile(path, "utf8"), "someone's notes\n");
+  });
+});
