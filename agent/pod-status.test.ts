@@ -1,0 +1,180 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { buildPodView, type PodStatusInput } from "./pod-status.js";
+import type { DesiredPod } from "./pods/desired-pod.js";
+import type { ObservedContainer } from "./runtime/runtime.js";
+
+const NOW = Date.parse("2026-11-23T10:00:00Z");
+const at = (secondsAgo: number) => new Date(NOW - secondsAgo * 1000);
+
+const desired = (restartPolicy: "Always" | "Never" = "Always"): DesiredPod => ({
+  uid: "u1",
+  name: "tailer-n1",
+  namespace: "default",
+  nodeName: "n1",
+  source: "static",
+  sourceRef: "t.yaml",
+  labels: { app: "tailer" },
+  annotations: {},
+  spec: {
+    containers: [{ name: "app", image: "busybox:1.36", imagePullPolicy: "IfNotPresent" }],
+    restartPolicy,
+    terminationGracePeriodSeconds: 30,
+  },
+});
+
+function c(over: Partial<ObservedContainer>): ObservedContainer {
+  return {
+    id: "abc",
+    name: "dl_app",
+    podUid: "u1",
+    podName: "tailer-n1",
+    namespace: "default",
+    containerName: "app",
+    node: "n1",
+    specHash: "h",
+    attempt: 0,
+    gracePeriodSeconds: 30,
+    image: "busybox:1.36",
+    imageId: "sha256:1",
+    state: "running",
+    createdAt: at(60),
+    startedAt: at(59),
+    oomKilled: false,
+    ipAddress: "172.17.0.5",
+    ...over,
+  };
+}
+
+function view(over: Partial<PodStatusInput>) {
+  return buildPodView({
+    uid: "u1",
+    desired: desired(),
+    observed: [],
+    failures: new Map(),
+    backoffUntil: new Map(),
+    hostIP: "10.1.2.3",
+    firstSeen: at(60),
+    now: NOW,
+    ...over,
+  });
+}
+
+describe("buildPodView", () => {
+  it("a pod whose containers run is Running and Ready, with the pod IP", () => {
+    const pod = view({ observed: [c({})] });
+    assert.equal(pod.status?.phase, "Running");
+    assert.equal(pod.status?.podIP, "172.17.0.5");
+    assert.equal(pod.status?.hostIP, "10.1.2.3");
+    const ready = pod.status?.conditions?.find((x) => x.type === "Ready");
+    assert.equal(ready?.status, "True");
+    assert.deepEqual(pod.status?.containerStatuses?.[0]?.state, {
+      running: { startedAt: "2026-11-23T09:59:01Z" },
+    });
+    assert.equal(pod.spec?.nodeName, "n1");
+  });
+
+  it("a pod with nothing created yet is Pending with ContainerCreating", () => {
+    const pod = view({});
+    assert.equal(pod.status?.phase, "Pending");
+    assert.equal(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason, "ContainerCreating");
+    assert.equal(
+      pod.status?.conditions?.find((x) => x.type === "Ready")?.reason,
+      "ContainersNotReady",
+    );
+  });
+
+  it("a crash-looping container waits in CrashLoopBackOff with its last termination", () => {
+    const pod = view({
+      observed: [c({ attempt: 3, state: "exited", exitCode: 2, finishedAt: at(5) })],
+      backoffUntil: new Map([["app", NOW + 35_000]]),
+    });
+    const status = pod.status?.containerStatuses?.[0];
+    assert.equal(status?.state?.waiting?.reason, "CrashLoopBackOff");
+    assert.match(
+      status?.state?.waiting?.message ?? "",
+      /back-off 35s restarting failed container=app pod=tailer-n1_default\(u1\)/,
+    );
+    assert.equal(status?.restartCount, 3);
+    assert.equal(status?.lastState?.terminated?.exitCode, 2);
+    assert.equal(status?.lastState?.terminated?.reason, "Error");
+    assert.equal(pod.status?.phase, "Running");
+  });
+
+  it("a running restarted container shows the previous attempt as lastState", () => {
+    const pod = view({
+      observed: [
+        c({ attempt: 1, id: "new" }),
+        c({ attempt: 0, id: "old", state: "exited", exitCode: 137, finishedAt: at(10) }),
+      ],
+    });
+    const status = pod.status?.containerStatuses?.[0];
+    assert.equal(status?.restartCount, 1);
+    assert.equal(status?.containerID, "docker://new");
+    assert.equal(status?.lastState?.terminated?.exitCode, 137);
+  });
+
+  it("a refused volume is the container's waiting reason, and the pod stays Pending", () => {
+    const message =
+      'HostPathNotAllowed: volume "etc": /etc is outside the allowed roots [/var/log]';
+    const pod = view({
+      failures: new Map([["app", { at: NOW, reason: "HostPathNotAllowed", message }]]),
+    });
+    assert.deepEqual(pod.status?.containerStatuses?.[0]?.state?.waiting, {
+      reason: "HostPathNotAllowed",
+      message,
+    });
+    assert.equal(pod.status?.phase, "Pending");
+  });
+
+  it("a missing image under back-off reads ImagePullBackOff", () => {
+    const pod = view({
+      failures: new Map([["app", { at: NOW, reason: "ErrImagePull", message: "failed to pull" }]]),
+      backoffUntil: new Map([["app", NOW + 10_000]]),
+    });
+    assert.equal(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason, "ImagePullBackOff");
+  });
+
+  it("a failed start reads RunContainerError with the engine's words", () => {
+    const pod = view({
+      observed: [c({ state: "created", startedAt: undefined, error: "unable to apply caps" })],
+    });
+    assert.deepEqual(pod.status?.containerStatuses?.[0]?.state?.waiting, {
+      reason: "RunContainerError",
+      message: "unable to apply caps",
+    });
+  });
+
+  it("restartPolicy Never: all exited 0 is Succeeded, a failure is Failed", () => {
+    const ok = view({
+      desired: desired("Never"),
+      observed: [c({ state: "exited", exitCode: 0, finishedAt: at(1) })],
+    });
+    assert.equal(ok.status?.phase, "Succeeded");
+    assert.equal(ok.status?.containerStatuses?.[0]?.state?.terminated?.reason, "Completed");
+    const bad = view({
+      desired: desired("Never"),
+      observed: [c({ state: "exited", exitCode: 1, finishedAt: at(1) })],
+    });
+    assert.equal(bad.status?.phase, "Failed");
+  });
+
+  it("condition transition times move only when the status changes", () => {
+    const first = view({ observed: [c({})], now: NOW - 30_000 });
+    const second = view({ observed: [c({})], previous: first });
+    const t = (p: typeof first) =>
+      p.status?.conditions?.find((x) => x.type === "Ready")?.lastTransitionTime;
+    assert.equal(t(second), t(first));
+    const third = view({
+      observed: [c({ state: "exited", exitCode: 1, finishedAt: at(1) })],
+      previous: second,
+    });
+    assert.notEqual(t(third), t(second));
+  });
+
+  it("a pod no source wants any more is shown as terminating", () => {
+    const pod = view({ desired: undefined, observed: [c({})] });
+    assert.ok(pod.metadata?.deletionTimestamp);
+    assert.equal(pod.metadata?.name, "tailer-n1");
+  });
+});

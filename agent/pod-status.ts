@@ -1,0 +1,193 @@
+import type {
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from "kubernetes-types/core/v1.js";
+import type { DesiredPod } from "./pods/desired-pod.js";
+import type { ObservedContainer } from "./runtime/runtime.js";
+import type { ContainerFailure } from "./planner.js";
+
+export interface PodStatusInput {
+  uid: string;
+  desired?: DesiredPod;
+  observed: readonly ObservedContainer[];
+  failures: ReadonlyMap<string, ContainerFailure>;
+  /** Containers held back by a back-off, until when. */
+  backoffUntil: ReadonlyMap<string, number>;
+  hostIP: string;
+  /** When this agent first saw the pod: its creation time as far as the node knows. */
+  firstSeen: Date;
+  /** What was reported last, so that condition transition times only move on a change. */
+  previous?: Pod;
+  now: number;
+}
+
+/** Desired + observed → the pod as Kubernetes shapes it (metadata, spec, status). Pure. */
+export function buildPodView(input: PodStatusInput): Pod {
+  const { desired } = input;
+  const sample = input.observed[0];
+  const names = desired?.spec.containers.map((c) => c.name) ?? uniqueNames(input.observed);
+  const statuses = names.map((name) => containerStatus(input, name));
+  const hostNetwork = desired?.spec.hostNetwork ?? false;
+  const status: PodStatus = {
+    phase: phase(input, statuses),
+    conditions: conditions(input, statuses),
+    hostIP: input.hostIP,
+    podIP: hostNetwork ? input.hostIP : podIP(input.observed),
+    startTime: iso(input.firstSeen),
+    containerStatuses: statuses,
+  };
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: desired?.name ?? sample?.podName ?? input.uid,
+      namespace: desired?.namespace ?? sample?.namespace ?? "default",
+      uid: input.uid,
+      labels: desired?.labels,
+      annotations: desired?.annotations,
+      creationTimestamp: iso(input.firstSeen),
+      ...(desired ? {} : { deletionTimestamp: iso(new Date(input.now)) }),
+    },
+    spec: desired ? { ...desired.spec, nodeName: desired.nodeName } : undefined,
+    status,
+  };
+}
+
+function uniqueNames(observed: readonly ObservedContainer[]): string[] {
+  return [...new Set(observed.map((c) => c.containerName))].sort();
+}
+
+function podIP(observed: readonly ObservedContainer[]): string | undefined {
+  return observed.find((c) => c.state === "running" && c.ipAddress)?.ipAddress;
+}
+
+function attemptsOf(input: PodStatusInput, name: string): ObservedContainer[] {
+  return input.observed
+    .filter((c) => c.containerName === name)
+    .sort((a, b) => b.attempt - a.attempt);
+}
+
+function containerStatus(input: PodStatusInput, name: string): ContainerStatus {
+  const [latest, ...older] = attemptsOf(input, name);
+  const spec = input.desired?.spec.containers.find((c) => c.name === name);
+  const image = latest?.image ?? spec?.image ?? "";
+  const running = latest?.state === "running";
+  const finishedPrevious = older.find((c) => c.state === "exited" || c.state === "dead");
+  const state = currentState(input, name, latest);
+  const lastFinished =
+    state.waiting && latest && latest.state !== "created" ? latest : finishedPrevious;
+  return {
+    name,
+    image,
+    imageID: latest?.imageId ?? "",
+    containerID: latest ? `docker://${latest.id}` : undefined,
+    ready: running,
+    started: running,
+    restartCount: latest?.attempt ?? 0,
+    state,
+    lastState: lastFinished && !isSame(lastFinished, latest, state) ? terminated(lastFinished) : {},
+  };
+}
+
+/** The latest attempt is reported as terminated already when it is what `state` shows. */
+function isSame(
+  candidate: ObservedContainer,
+  latest: ObservedContainer | undefined,
+  state: ContainerState,
+): boolean {
+  return candidate === latest && state.terminated !== undefined;
+}
+
+function currentState(
+  input: PodStatusInput,
+  name: string,
+  latest: ObservedContainer | undefined,
+): ContainerState {
+  if (latest?.state === "running") return { running: { startedAt: iso(latest.startedAt) } };
+  const failure = input.failures.get(name);
+  const until = input.backoffUntil.get(name);
+  const podRef = `${input.desired?.name ?? latest?.podName}_${input.desired?.namespace ?? latest?.namespace}(${input.uid})`;
+  if (until !== undefined && Number.isFinite(until)) {
+    const seconds = Math.max(0, Math.ceil((until - input.now) / 1000));
+    if (failure && !latest) {
+      const reason = failure.reason === "ErrImagePull" ? "ImagePullBackOff" : failure.reason;
+      return { waiting: { reason, message: failure.message } };
+    }
+    return {
+      waiting: {
+        reason: "CrashLoopBackOff",
+        message: `back-off ${seconds}s restarting failed container=${name} pod=${podRef}`,
+      },
+    };
+  }
+  if (failure && (!latest || latest.error)) {
+    return { waiting: { reason: failure.reason, message: failure.message } };
+  }
+  if (latest && (latest.state === "exited" || latest.state === "dead")) return terminated(latest);
+  if (latest?.error) return { waiting: { reason: "RunContainerError", message: latest.error } };
+  return { waiting: { reason: "ContainerCreating" } };
+}
+
+function terminated(c: ObservedContainer): ContainerState {
+  const exitCode = c.exitCode ?? (c.error ? 128 : 0);
+  let reason = exitCode === 0 ? "Completed" : "Error";
+  if (c.oomKilled) reason = "OOMKilled";
+  if (c.error && c.state === "created") reason = "StartError";
+  return {
+    terminated: {
+      exitCode,
+      reason,
+      message: c.error,
+      startedAt: iso(c.startedAt),
+      finishedAt: iso(c.finishedAt),
+      containerID: `docker://${c.id}`,
+    },
+  };
+}
+
+function phase(input: PodStatusInput, statuses: ContainerStatus[]): string {
+  if (statuses.length === 0) return "Pending";
+  const everRan = (s: ContainerStatus) =>
+    s.state?.running !== undefined ||
+    s.state?.terminated !== undefined ||
+    s.lastState?.terminated !== undefined;
+  if (!statuses.every(everRan)) return "Pending";
+  const policy = input.desired?.spec.restartPolicy ?? "Always";
+  const allTerminated = statuses.every((s) => s.state?.terminated !== undefined);
+  if (allTerminated && policy !== "Always") {
+    return statuses.every((s) => s.state?.terminated?.exitCode === 0) ? "Succeeded" : "Failed";
+  }
+  return "Running";
+}
+
+function conditions(input: PodStatusInput, statuses: ContainerStatus[]): PodCondition[] {
+  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+  const ready: Omit<PodCondition, "type"> =
+    unready.length === 0 && statuses.length > 0
+      ? { status: "True" }
+      : {
+          status: "False",
+          reason: "ContainersNotReady",
+          message: `containers with unready status: [${unready.join(" ")}]`,
+        };
+  const wanted: PodCondition[] = [
+    { type: "Initialized", status: "True" },
+    { type: "Ready", ...ready },
+    { type: "ContainersReady", ...ready },
+    { type: "PodScheduled", status: "True" },
+  ];
+  const before = input.previous?.status?.conditions ?? [];
+  return wanted.map((c) => {
+    const old = before.find((b) => b.type === c.type);
+    const since =
+      old && old.status === c.status ? old.lastTransitionTime : iso(new Date(input.now));
+    return { ...c, lastTransitionTime: since };
+  });
+}
+
+function iso(d: Date | undefined): string | undefined {
+  return d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
+}
