@@ -371,8 +371,14 @@ function fromInspect(info: Docker.ContainerInspectInfo): ObservedContainer | und
     exitCode: finished ? info.State.ExitCode : undefined,
     oomKilled: info.State.OOMKilled === true,
     error,
-    ipAddress: info.NetworkSettings?.IPAddress || undefined,
+    ipAddress: bridgeAddress(info),
   };
+}
+
+/** The container's address on its first network; host-networked containers have none. */
+function bridgeAddress(info: Docker.ContainerInspectInfo): string | undefined {
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
+  return networks.find((n) => n.IPAddress)?.IPAddress || undefined;
 }
 
 function parseLabels(labels: Record<string, string> | null | undefined): OurLabels | undefined {

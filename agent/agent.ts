@@ -1,0 +1,182 @@
+import os from "node:os";
+import { mkdir } from "node:fs/promises";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Logger } from "winston";
+import type { AgentConfig } from "./config.js";
+import type { DesiredPod } from "./pods/desired-pod.js";
+import type { ManifestProblem, NodePodsView } from "./pods/node-pods-view.js";
+import type { ContainerRuntime } from "./runtime/runtime.js";
+import { BackoffTracker } from "./backoff.js";
+import { ContainerObserver } from "./observer.js";
+import { PodWorker } from "./pod-worker.js";
+import { PodVolumes } from "./pod-volumes.js";
+import { StaticPodSource } from "./static-source.js";
+import { StepExecutor } from "./step-executor.js";
+import { detectNodeIP } from "./node-address.js";
+import { startLocalApi } from "./local-api/server.js";
+import { localApiSocketPath } from "./local-api/socket-path.js";
+import { normalizePolicy } from "../hostpaths/index.js";
+
+/** Every pod is synced on this period too, whatever the events said (level-triggered). */
+const RESYNC_INTERVAL_MS = 10_000;
+
+/**
+ * The node agent: sources say what should run, the observer says what runs, and one worker per
+ * pod closes the gap. Stopping the agent leaves every container running.
+ */
+export class Agent implements NodePodsView {
+  readonly nodeName: string;
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly observer: ContainerObserver;
+  private readonly staticPods: StaticPodSource;
+  private readonly executor: StepExecutor;
+  private readonly backoff = new BackoffTracker();
+  private readonly hostIP: string;
+  private desiredByUid = new Map<string, DesiredPod>();
+  private resyncTimer?: NodeJS.Timeout;
+  private api?: { close(): Promise<void> };
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly runtime: ContainerRuntime,
+    private readonly logger: Logger,
+  ) {
+    this.nodeName = config.nodeName;
+    this.hostIP = config.nodeIP ?? detectNodeIP();
+    this.observer = new ContainerObserver(runtime, this.nodeName, logger, {
+      relistIntervalMs: config.relistIntervalSeconds * 1000,
+    });
+    this.staticPods = new StaticPodSource(config.manifests, this.nodeName, logger, () =>
+      this.onDesiredChanged(),
+    );
+    const policy = normalizePolicy({
+      allowedRoots: config.allowedHostPaths,
+      readOnlyRoots: config.readOnlyHostPaths,
+    });
+    this.executor = new StepExecutor(
+      runtime,
+      new PodVolumes(config.stateDir, policy),
+      this.backoff,
+      {
+        hostIP: this.hostIP,
+        capacity: { cpuCores: os.cpus().length, memoryBytes: os.totalmem() },
+      },
+      logger,
+    );
+  }
+
+  get socketPath(): string {
+    return localApiSocketPath(this.config.stateDir);
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.config.stateDir, { recursive: true, mode: 0o700 });
+    this.api = await startLocalApi(this.socketPath, this);
+    this.logger.info("agent starting", {
+      node: this.nodeName,
+      hostIP: this.hostIP,
+      manifests: this.config.manifests,
+      stateDir: this.config.stateDir,
+      allowedHostPaths: this.config.allowedHostPaths,
+      readOnlyHostPaths: this.config.readOnlyHostPaths,
+    });
+    // Containers that no source wants are removed only once every source has been read.
+    await this.staticPods.start();
+    this.refreshDesired();
+    this.observer.onPodChanged((uid) => this.onPodChanged(uid));
+    await this.observer.start();
+    for (const uid of new Set([...this.desiredByUid.keys(), ...this.observer.podUids()])) {
+      this.workerFor(uid).requestSync();
+    }
+    this.resyncTimer = setInterval(() => this.syncAll(), RESYNC_INTERVAL_MS);
+    this.logger.info("agent running", {
+      node: this.nodeName,
+      pods: this.desiredByUid.size,
+      adoptedContainers: this.observer.podUids().length,
+      runtime: await this.runtime.version().catch(() => "unreachable"),
+    });
+  }
+
+  /** Stops watching and serving; containers keep running, like a stopped kubelet's. */
+  async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    this.staticPods.stop();
+    this.observer.stop();
+    for (const w of this.workers.values()) w.stop();
+    await this.api?.close();
+  }
+
+  pods(): Pod[] {
+    return [...this.workers.values()]
+      .flatMap((w) => {
+        const view = w.podView();
+        return view ? [view] : [];
+      })
+      .sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
+  }
+
+  manifestProblems(): ManifestProblem[] {
+    return this.staticPods.problems();
+  }
+
+  private refreshDesired(): void {
+    this.desiredByUid = new Map(this.staticPods.pods().map((p) => [p.uid, p]));
+  }
+
+  private onDesiredChanged(): void {
+    this.refreshDesired();
+    this.syncAll();
+  }
+
+  private syncAll(): void {
+    for (const uid of this.desiredByUid.keys()) this.workerFor(uid);
+    for (const w of this.workers.values()) w.requestSync();
+  }
+
+  private onPodChanged(uid: string): void {
+    this.workerFor(uid).requestSync();
+    // A pod that waits for its predecessor (same name, older uid) learns here that it is gone.
+    const changed = this.desiredByUid.get(uid) ?? this.observer.containersOf(uid)[0];
+    if (!changed) return;
+    for (const [otherUid, pod] of this.desiredByUid) {
+      if (
+        otherUid !== uid &&
+        pod.name === podNameOf(changed) &&
+        pod.namespace === changed.namespace
+      ) {
+        this.workers.get(otherUid)?.requestSync();
+      }
+    }
+  }
+
+  private workerFor(uid: string): PodWorker {
+    let worker = this.workers.get(uid);
+    if (!worker) {
+      worker = new PodWorker(uid, {
+        node: this.nodeName,
+        hostIP: this.hostIP,
+        logger: this.logger,
+        backoff: this.backoff,
+        executor: this.executor,
+        listContainers: (podUid) => this.runtime.list({ node: this.nodeName, podUid }),
+        desired: (podUid) => this.desiredByUid.get(podUid),
+        hasPredecessor: (pod) => this.hasPredecessor(pod),
+        onFinished: (podUid) => this.workers.delete(podUid),
+      });
+      this.workers.set(uid, worker);
+    }
+    return worker;
+  }
+
+  private hasPredecessor(pod: DesiredPod): boolean {
+    return this.observer.podUids().some((uid) => {
+      if (uid === pod.uid) return false;
+      const [c] = this.observer.containersOf(uid);
+      return c !== undefined && c.podName === pod.name && c.namespace === pod.namespace;
+    });
+  }
+}
+
+function podNameOf(p: DesiredPod | { podName: string }): string {
+  return "podName" in p ? p.podName : p.name;
+}

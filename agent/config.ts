@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { DEFAULT_HOST_PATH_POLICY } from "../hostpaths/index.js";
+
+/** The agent's one config schema: file keys, their defaults, and the flags that override them. */
+export const AgentConfigSchema = z
+  .object({
+    nodeName: z
+      .string()
+      .regex(
+        /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+        "must be a DNS subdomain (lowercase, digits, '-', '.')",
+      )
+      .max(253)
+      .default(os.hostname().toLowerCase()),
+    manifests: z.string().default("/etc/daemonlet/manifests"),
+    stateDir: z.string().default("/var/lib/daemonlet"),
+    allowedHostPaths: z.array(z.string()).default(DEFAULT_HOST_PATH_POLICY.allowedRoots),
+    readOnlyHostPaths: z.array(z.string()).default(DEFAULT_HOST_PATH_POLICY.readOnlyRoots),
+    /** The address pods see as status.hostIP; found from the interfaces when unset. */
+    nodeIP: z.ipv4().or(z.ipv6()).optional(),
+    dockerSocket: z.string().default("/var/run/docker.sock"),
+    relistIntervalSeconds: z.number().positive().default(2),
+    logFormat: z.enum(["json", "text"]).default("json"),
+    logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+export type AgentConfigInput = z.input<typeof AgentConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** File values first, flags over them; every error names the key and where it came from. */
+export async function loadAgentConfig(
+  file: string | undefined,
+  flags: AgentConfigInput,
+): Promise<AgentConfig> {
+  let fromFile: unknown = {};
+  if (file) {
+    try {
+      fromFile = parseYaml(await readFile(file, "utf8")) ?? {};
+    } catch (err) {
+      throw new ConfigError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (typeof fromFile !== "object" || Array.isArray(fromFile)) {
+      throw new ConfigError(`${file}: must be a mapping of config keys`);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const result = AgentConfigSchema.safeParse({ ...(fromFile as object), ...defined });
+  if (!result.success) {
+    const issues = result.error.issues.map(
+      (i) => `${i.path.join(".") || "(config)"}: ${i.message}`,
+    );
+    throw new ConfigError(
+      `invalid agent config${file ? ` (${file} and flags)` : ""}: ${issues.join("; ")}`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,137 @@
+import type { Logger } from "winston";
+import type { ContainerRuntime, ObservedContainer } from "./runtime/runtime.js";
+
+export interface ObserverOptions {
+  relistIntervalMs: number;
+}
+
+/**
+ * The agent's view of its containers: a periodic relist diffed per pod, with the engine's event
+ * stream only as a hint to relist sooner (the kubelet's PLEG). Changed pods are reported by uid.
+ */
+export class ContainerObserver {
+  private byPod = new Map<string, ObservedContainer[]>();
+  private fingerprints = new Map<string, string>();
+  private listeners: ((podUid: string) => void)[] = [];
+  private relistTimer?: NodeJS.Timeout;
+  private eventsAbort?: AbortController;
+  private eventsRetryMs = 1000;
+  private engineDown = false;
+  private stopped = false;
+  private relisting?: Promise<boolean>;
+  lastRelistOk?: Date;
+
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly node: string,
+    private readonly logger: Logger,
+    private readonly options: ObserverOptions,
+  ) {}
+
+  onPodChanged(listener: (podUid: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Resolves after the first successful relist, so nobody plans on an empty, unknown view. */
+  async start(): Promise<void> {
+    while (!this.stopped && !(await this.relist())) {
+      await new Promise((r) => setTimeout(r, this.options.relistIntervalMs));
+    }
+    this.scheduleRelist();
+    this.watchEvents();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.relistTimer);
+    this.eventsAbort?.abort();
+  }
+
+  containersOf(podUid: string): readonly ObservedContainer[] {
+    return this.byPod.get(podUid) ?? [];
+  }
+
+  podUids(): string[] {
+    return [...this.byPod.keys()];
+  }
+
+  engineReachable(): boolean {
+    return !this.engineDown;
+  }
+
+  /** Relists now (joining one already under way); false when the engine did not answer. */
+  relist(): Promise<boolean> {
+    this.relisting ??= this.doRelist().finally(() => (this.relisting = undefined));
+    return this.relisting;
+  }
+
+  private async doRelist(): Promise<boolean> {
+    let containers: ObservedContainer[];
+    try {
+      containers = await this.runtime.list({ node: this.node });
+    } catch (err) {
+      if (!this.engineDown) {
+        this.engineDown = true;
+        this.logger.error("container engine unreachable; pods keep their last known state", {
+          error: String(err),
+        });
+      }
+      return false;
+    }
+    if (this.engineDown) {
+      this.engineDown = false;
+      this.logger.info("container engine reachable again");
+    }
+    this.lastRelistOk = new Date();
+    const next = new Map<string, ObservedContainer[]>();
+    for (const c of containers) next.set(c.podUid, [...(next.get(c.podUid) ?? []), c]);
+    const changed = new Set<string>();
+    const nextPrints = new Map<string, string>();
+    for (const [uid, list] of next) {
+      const print = fingerprint(list);
+      nextPrints.set(uid, print);
+      if (this.fingerprints.get(uid) !== print) changed.add(uid);
+    }
+    for (const uid of this.fingerprints.keys()) if (!next.has(uid)) changed.add(uid);
+    this.byPod = next;
+    this.fingerprints = nextPrints;
+    for (const uid of changed) for (const l of this.listeners) l(uid);
+    return true;
+  }
+
+  private scheduleRelist(): void {
+    if (this.stopped) return;
+    this.relistTimer = setTimeout(() => {
+      void this.relist().finally(() => this.scheduleRelist());
+    }, this.options.relistIntervalMs);
+  }
+
+  private watchEvents(): void {
+    if (this.stopped) return;
+    this.eventsAbort = new AbortController();
+    this.runtime.events(
+      this.node,
+      (event) => {
+        if (event.kind === "container") {
+          this.eventsRetryMs = 1000;
+          void this.relist();
+          return;
+        }
+        this.logger.warn("container engine event stream lost; relisting until it is back", {
+          error: event.error.message,
+          retryInMs: this.eventsRetryMs,
+        });
+        setTimeout(() => this.watchEvents(), this.eventsRetryMs).unref();
+        this.eventsRetryMs = Math.min(this.eventsRetryMs * 2, 30_000);
+      },
+      this.eventsAbort.signal,
+    );
+  }
+}
+
+function fingerprint(list: readonly ObservedContainer[]): string {
+  return list
+    .map((c) => `${c.id}:${c.state}:${c.attempt}:${c.finishedAt?.getTime() ?? ""}:${c.error ?? ""}`)
+    .sort()
+    .join("|");
+}

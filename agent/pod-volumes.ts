@@ -1,0 +1,102 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import type { DesiredPod } from "./pods/desired-pod.js";
+import type { ResolvedVolume } from "./pods/container-spec.js";
+import { parseQuantity } from "./pods/quantity.js";
+import {
+  HostPathError,
+  resolveHostPath,
+  resolveSubPath,
+  type HostPathPolicy,
+  type HostPathType,
+} from "../hostpaths/index.js";
+
+export interface PreparedVolumes {
+  volumes: Map<string, ResolvedVolume>;
+  /** Resolved sources of mounts with a subPath, keyed `${containerName}/${mountIndex}`. */
+  subPaths: Map<string, string>;
+}
+
+/**
+ * Turns a pod's volumes into things to mount: hostPaths through the node's policy, emptyDirs as
+ * directories in the agent's state dir (or tmpfs for medium Memory), which live as long as the pod.
+ */
+export class PodVolumes {
+  constructor(
+    private readonly stateDir: string,
+    private readonly policy: HostPathPolicy,
+  ) {}
+
+  /** Throws HostPathError naming the volume, the path and the rule that refused it. */
+  async prepare(pod: DesiredPod): Promise<PreparedVolumes> {
+    const volumes = new Map<string, ResolvedVolume>();
+    for (const volume of pod.spec.volumes ?? []) {
+      const mounts = pod.spec.containers.flatMap((c) =>
+        (c.volumeMounts ?? []).filter((m) => m.name === volume.name),
+      );
+      if (volume.hostPath) {
+        const resolved = await resolveHostPath(
+          {
+            volumeName: volume.name,
+            path: volume.hostPath.path,
+            type: (volume.hostPath.type ?? "") as HostPathType,
+            readOnly: mounts.length > 0 && mounts.every((m) => m.readOnly === true),
+          },
+          this.policy,
+        );
+        volumes.set(volume.name, {
+          kind: "bind",
+          source: resolved.source,
+          readOnly: resolved.readOnly,
+        });
+      } else if (volume.emptyDir?.medium === "Memory") {
+        const limit = volume.emptyDir.sizeLimit;
+        volumes.set(volume.name, {
+          kind: "tmpfs",
+          sizeBytes: limit === undefined ? undefined : parseQuantity(String(limit)),
+        });
+      } else if (volume.emptyDir) {
+        const dir = path.join(this.podDir(pod.uid), "volumes", "empty-dir", volume.name);
+        await mkdir(dir, { recursive: true, mode: 0o777 });
+        volumes.set(volume.name, { kind: "bind", source: dir, readOnly: false });
+      }
+    }
+    return { volumes, subPaths: await this.resolveSubPaths(pod, volumes) };
+  }
+
+  async cleanup(podUid: string): Promise<void> {
+    await rm(this.podDir(podUid), { recursive: true, force: true });
+  }
+
+  private podDir(podUid: string): string {
+    return path.join(this.stateDir, "pods", podUid);
+  }
+
+  private async resolveSubPaths(
+    pod: DesiredPod,
+    volumes: Map<string, ResolvedVolume>,
+  ): Promise<Map<string, string>> {
+    const subPaths = new Map<string, string>();
+    for (const c of pod.spec.containers) {
+      for (const [i, m] of (c.volumeMounts ?? []).entries()) {
+        if (!m.subPath) continue;
+        const volume = volumes.get(m.name);
+        if (volume?.kind !== "bind") {
+          throw new HostPathError(
+            "SubPathInvalid",
+            m.name,
+            m.subPath,
+            `subPath ${m.subPath} is only supported on hostPath and disk-backed emptyDir volumes`,
+          );
+        }
+        // Nothing is created under a read-only root: there the subPath must exist already.
+        const source = await resolveSubPath(volume.source, m.subPath, {
+          create: !volume.readOnly,
+          volumeName: m.name,
+        });
+        subPaths.set(`${c.name}/${i}`, source);
+      }
+    }
+    return subPaths;
+  }
+}

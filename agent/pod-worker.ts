@@ -1,0 +1,181 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Logger } from "winston";
+import type { DesiredPod } from "./pods/desired-pod.js";
+import type { ObservedContainer } from "./runtime/runtime.js";
+import type { BackoffTracker } from "./backoff.js";
+import { backoffKey } from "./backoff.js";
+import { planPod, type ContainerFailure, type Step } from "./planner.js";
+import { buildPodView } from "./pod-status.js";
+import type { StepExecutor } from "./step-executor.js";
+
+export interface PodWorkerDeps {
+  node: string;
+  hostIP: string;
+  logger: Logger;
+  backoff: BackoffTracker;
+  executor: StepExecutor;
+  listContainers(podUid: string): Promise<ObservedContainer[]>;
+  desired(podUid: string): DesiredPod | undefined;
+  /** True while another pod of the same namespace/name still has containers. */
+  hasPredecessor(pod: DesiredPod): boolean;
+  /** The pod is gone and cleaned up: the worker can be dropped. */
+  onFinished(podUid: string): void;
+}
+
+/** How long to wait before trying again after the engine refused a kill or remove. */
+const RETRY_AFTER_ERROR_MS = 2000;
+/** A sync that keeps finding work is cut off after this many rounds and resumed later. */
+const MAX_ROUNDS = 8;
+
+/**
+ * One serial worker per pod: actions on one pod never race, and every round plans on a fresh
+ * listing taken after the previous round's actions, never on older state. A sync requested while
+ * one runs only marks the worker dirty: the newest desired state is read at the next round.
+ */
+export class PodWorker {
+  private dirty = false;
+  private running = false;
+  private finished = false;
+  private timer?: NodeJS.Timeout;
+  private readonly failures = new Map<string, ContainerFailure>();
+  private backoffUntil = new Map<string, number>();
+  private observed: ObservedContainer[] = [];
+  private view?: Pod;
+  private readonly firstSeen = new Date();
+
+  constructor(
+    readonly uid: string,
+    private readonly deps: PodWorkerDeps,
+  ) {}
+
+  requestSync(): void {
+    if (this.finished) return;
+    this.dirty = true;
+    if (!this.running) void this.run();
+  }
+
+  stop(): void {
+    this.finished = true;
+    clearTimeout(this.timer);
+  }
+
+  /** The pod as last seen, Kubernetes-shaped; undefined before the first sync. */
+  podView(): Pod | undefined {
+    return this.view;
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      for (let round = 0; this.dirty && !this.finished; round++) {
+        if (round === MAX_ROUNDS) {
+          this.schedule(RETRY_AFTER_ERROR_MS);
+          break;
+        }
+        this.dirty = false;
+        await this.syncOnce();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async syncOnce(): Promise<void> {
+    const { deps, uid } = this;
+    try {
+      this.observed = await deps.listContainers(uid);
+    } catch (err) {
+      deps.logger.warn("cannot list the pod's containers; will retry", {
+        podUid: uid,
+        error: String(err),
+      });
+      this.schedule(RETRY_AFTER_ERROR_MS);
+      return;
+    }
+    const desired = deps.desired(uid);
+    const now = Date.now();
+    const steps = planPod({
+      uid,
+      desired,
+      observed: this.observed,
+      failures: this.failures,
+      backoffMs: this.backoffDelays(desired),
+      waitForPredecessor: desired ? deps.hasPredecessor(desired) : false,
+      now,
+    });
+    this.backoffUntil = new Map(
+      steps.flatMap((s) => (s.kind === "wait" ? [[s.containerName, s.until] as const] : [])),
+    );
+    const actions = steps.filter((s) => s.kind !== "wait");
+    const outcome = await this.execute(desired, actions);
+    this.updateView(desired, now);
+    if (outcome === "finished") {
+      this.finished = true;
+      deps.onFinished(uid);
+      return;
+    }
+    if (outcome === "error") this.schedule(RETRY_AFTER_ERROR_MS);
+    else if (actions.length > 0) this.dirty = true;
+    const nextWake = Math.min(...this.backoffUntil.values());
+    if (Number.isFinite(nextWake)) this.schedule(Math.max(0, nextWake - Date.now()));
+  }
+
+  private backoffDelays(desired: DesiredPod | undefined): Map<string, number> {
+    const delays = new Map<string, number>();
+    for (const c of desired?.spec.containers ?? []) {
+      const delay = this.deps.backoff.delayMs(backoffKey(this.uid, c.name));
+      if (delay !== undefined) delays.set(c.name, delay);
+    }
+    return delays;
+  }
+
+  private async execute(
+    desired: DesiredPod | undefined,
+    steps: Step[],
+  ): Promise<"done" | "error" | "finished"> {
+    for (const step of steps) {
+      const result = await this.deps.executor.execute(step, { uid: this.uid, pod: desired });
+      if (step.kind === "run" || step.kind === "start") {
+        const name = step.kind === "run" ? step.container.name : step.container.containerName;
+        if (result.ok) this.failures.delete(name);
+        else
+          this.failures.set(name, {
+            at: Date.now(),
+            reason: result.reason,
+            message: result.message,
+          });
+      }
+      if (!result.ok) return "error";
+      if (step.kind === "cleanup") return "finished";
+    }
+    return "done";
+  }
+
+  private updateView(desired: DesiredPod | undefined, now: number): void {
+    if (!desired && this.observed.length === 0) return;
+    this.view = buildPodView({
+      uid: this.uid,
+      desired,
+      observed: this.observed,
+      failures: this.failures,
+      backoffUntil: this.backoffUntil,
+      hostIP: this.deps.hostIP,
+      firstSeen: earliest(this.firstSeen, this.observed),
+      previous: this.view,
+      now,
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.requestSync(), delayMs);
+    this.timer.unref();
+  }
+}
+
+/** An adopted pod was created before this agent started: its oldest container tells when. */
+function earliest(seen: Date, observed: readonly ObservedContainer[]): Date {
+  let first = seen;
+  for (const c of observed) if (c.createdAt < first) first = c.createdAt;
+  return first;
+}

@@ -1,0 +1,87 @@
+import type { Command } from "commander";
+import { Agent } from "../agent/agent.js";
+import { ConfigError, loadAgentConfig } from "../agent/config.js";
+import { createLogger } from "../agent/logger.js";
+import { DockerRuntime } from "../agent/runtime/docker-runtime.js";
+
+interface AgentFlags {
+  config?: string;
+  nodeName?: string;
+  manifests?: string;
+  stateDir?: string;
+  allowedHostPaths?: string[];
+  readOnlyHostPaths?: string[];
+  nodeIp?: string;
+  dockerSocket?: string;
+  logFormat?: "json" | "text";
+  logLevel?: "error" | "warn" | "info" | "debug";
+}
+
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(",").filter((v) => v !== ""),
+];
+
+export function registerAgentCommand(program: Command): void {
+  program
+    .command("agent")
+    .description("run the node agent: keep this node's containers matching its pods")
+    .option("-c, --config <file>", "agent config file (YAML); flags win over it")
+    .option("--node-name <name>", "this node's name (default: the host name)")
+    .option(
+      "--manifests <dir>",
+      "static pod manifest directory (default: /etc/daemonlet/manifests)",
+    )
+    .option("--state-dir <dir>", "agent state and local API socket (default: /var/lib/daemonlet)")
+    .option(
+      "--allowed-host-paths <paths>",
+      "hostPath roots pods may mount (comma-separated, repeatable)",
+      list,
+    )
+    .option("--read-only-host-paths <paths>", "hostPath roots pods may mount read-only", list)
+    .option("--node-ip <ip>", "the address pods see as status.hostIP (default: detected)")
+    .option("--docker-socket <path>", "Docker engine socket (default: /var/run/docker.sock)")
+    .option("--log-format <format>", "json or text (default: json)")
+    .option("--log-level <level>", "error, warn, info or debug (default: info)")
+    .action(async (flags: AgentFlags) => {
+      let config;
+      try {
+        config = await loadAgentConfig(flags.config, {
+          nodeName: flags.nodeName,
+          manifests: flags.manifests,
+          stateDir: flags.stateDir,
+          allowedHostPaths: flags.allowedHostPaths,
+          readOnlyHostPaths: flags.readOnlyHostPaths,
+          nodeIP: flags.nodeIp,
+          dockerSocket: flags.dockerSocket,
+          logFormat: flags.logFormat,
+          logLevel: flags.logLevel,
+        });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`error: ${err.message}\n`);
+        process.exit(2);
+      }
+      const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+      const agent = new Agent(
+        config,
+        new DockerRuntime({ socketPath: config.dockerSocket }),
+        logger,
+      );
+      const shutdown = (signal: string) => {
+        logger.info("agent stopping; containers keep running", { signal });
+        void agent.stop().finally(() => process.exit(0));
+      };
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      process.once("SIGINT", () => shutdown("SIGINT"));
+      try {
+        await agent.start();
+      } catch (err) {
+        logger.error("agent failed to start", {
+          error: err instanceof Error ? err.message : String(err),
+        });
+        await agent.stop().catch(() => undefined);
+        process.exit(1);
+      }
+    });
+}

@@ -1,0 +1,17 @@
+import { Command } from "commander";
+import { registerAgentCommand } from "./agent-command.js";
+import { registerNodeCommands } from "./node-pods.js";
+import { packageVersion } from "./package-version.js";
+
+const program = new Command("daemonlet")
+  .description("Kubernetes DaemonSet semantics on bare-metal fleets, without Kubernetes")
+  .version(packageVersion());
+registerAgentCommand(program);
+registerNodeCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
