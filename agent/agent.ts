@@ -92,7 +92,7 @@ export class Agent implements NodePodsView {
     this.logger.info("agent running", {
       node: this.nodeName,
       pods: this.desiredByUid.size,
-      adoptedContainers: this.observer.podUids().length,
+      podsWithContainers: this.observer.podUids().length,
       runtime: await this.runtime.version().catch(() => "unreachable"),
     });
   }

@@ -53,13 +53,13 @@ until docker logs "$container" 2>&1 | grep -q 'daemonlet example'; do
   ((SECONDS < deadline)) || break
   sleep 0.2
 done
-docker logs --tail 5 "$container" 2>&1 | sed 's/^/  /'
+docker logs "$container" 2>&1 | grep -B1 'daemonlet example' | tail -n 2 | sed 's/^/  /'
 cat <<MSG
 
 Next:
-  npx daemonlet node pods --state-dir $state -o wide     # the node's pods, like kubectl get pods
-  tail -f $log                                            # what the agent does, one line per action
-  echo hello >> /var/log/daemonlet-example.log; docker logs --tail 1 $container
-  edit or remove files in $manifests                     # the pod is replaced or stopped in seconds
-  bash scripts/run-example.sh stop                        # stop the agent (pods keep running)
+  npx daemonlet node pods --state-dir $state -o wide   # the node's pods, like kubectl get pods
+  tail -f $log                                # what the agent does, a line per action
+  echo hello >>/var/log/daemonlet-example.log; docker logs --tail 1 $container
+  edit or remove the files in $manifests     # the pod is replaced or stopped in seconds
+  bash scripts/run-example.sh stop                    # stops the agent; its pods keep running
 MSG
