@@ -1,17 +1,7 @@
 // The hostPath `type` field: what must already be at the path, and what to create when nothing is.
 import type { Stats } from "node:fs";
 
-export type HostPathType =
-  | ""
-  | "DirectoryOrCreate"
-  | "Directory"
-  | "FileOrCreate"
-  | "File"
-  | "Socket"
-  | "CharDevice"
-  | "BlockDevice";
-
-export const HOST_PATH_TYPES: readonly HostPathType[] = [
+export const HOST_PATH_TYPES = [
   "",
   "DirectoryOrCreate",
   "Directory",
@@ -20,7 +10,9 @@ export const HOST_PATH_TYPES: readonly HostPathType[] = [
   "Socket",
   "CharDevice",
   "BlockDevice",
-];
+] as const;
+
+export type HostPathType = (typeof HOST_PATH_TYPES)[number];
 
 export function isHostPathType(t: unknown): t is HostPathType {
   return (HOST_PATH_TYPES as readonly unknown[]).includes(t);

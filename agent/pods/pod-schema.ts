@@ -2,22 +2,13 @@
 // Kubernetes' rules, cluster-only fields are ignored and reported, fields whose absence would
 // change what runs are refused. Rules that span containers and volumes are checked here.
 import { z } from "zod";
+import { HOST_PATH_TYPES } from "../../hostpaths/index.js";
 import { containerSchema } from "./container-schema.js";
 import { dns1123Label, dns1123Subdomain, hostPathPath } from "./field-formats.js";
 import { ignored, refused, type WithoutIgnored } from "./field-policy.js";
 import { affinitySchema, nodeSelectorSchema, tolerationSchema } from "./scheduling-schema.js";
 import { formatted, nonNegativeInt, quantity, unixId } from "./schema-kit.js";
 
-export const HOST_PATH_TYPES = [
-  "",
-  "DirectoryOrCreate",
-  "Directory",
-  "FileOrCreate",
-  "File",
-  "Socket",
-  "CharDevice",
-  "BlockDevice",
-] as const;
 
 const unsupportedVolume = (type: string) =>
   refused(`${type} volumes are not supported yet (supported: hostPath, emptyDir)`, () => false);
