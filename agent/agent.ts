@@ -13,6 +13,7 @@ import { PodVolumes } from "./pod-volumes.js";
 import { StaticPodSource } from "./static-source.js";
 import { StepExecutor } from "./step-executor.js";
 import { detectNodeIP } from "./node-address.js";
+import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import { startLocalApi } from "./local-api/server.js";
 import { localApiSocketPath } from "./local-api/socket-path.js";
 import { normalizePolicy } from "../hostpaths/index.js";
@@ -158,7 +159,8 @@ export class Agent implements NodePodsView {
         logger: this.logger,
         backoff: this.backoff,
         executor: this.executor,
-        listContainers: (podUid) => this.runtime.list({ node: this.nodeName, podUid }),
+        listContainers: (podUid) =>
+          withDeadline(this.runtime.list({ node: this.nodeName, podUid }), ENGINE_DEADLINE_MS),
         desired: (podUid) => this.desiredByUid.get(podUid),
         hasPredecessor: (pod) => this.hasPredecessor(pod),
         onFinished: (podUid) => this.workers.delete(podUid),

@@ -4,6 +4,8 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEFAULT_HOST_PATH_POLICY } from "../hostpaths/index.js";
 
+const absolutePath = z.string().refine((p) => p.startsWith("/"), "must be an absolute path");
+
 /** The agent's one config schema: file keys, their defaults, and the flags that override them. */
 export const AgentConfigSchema = z
   .object({
@@ -17,8 +19,8 @@ export const AgentConfigSchema = z
       .default(os.hostname().toLowerCase()),
     manifests: z.string().default("/etc/daemonlet/manifests"),
     stateDir: z.string().default("/var/lib/daemonlet"),
-    allowedHostPaths: z.array(z.string()).default(DEFAULT_HOST_PATH_POLICY.allowedRoots),
-    readOnlyHostPaths: z.array(z.string()).default(DEFAULT_HOST_PATH_POLICY.readOnlyRoots),
+    allowedHostPaths: z.array(absolutePath).default(DEFAULT_HOST_PATH_POLICY.allowedRoots),
+    readOnlyHostPaths: z.array(absolutePath).default(DEFAULT_HOST_PATH_POLICY.readOnlyRoots),
     /** The address pods see as status.hostIP; found from the interfaces when unset. */
     nodeIP: z.ipv4().or(z.ipv6()).optional(),
     dockerSocket: z.string().default("/var/run/docker.sock"),

@@ -1,5 +1,6 @@
 import type { Logger } from "winston";
 import type { ContainerRuntime, ObservedContainer } from "./runtime/runtime.js";
+import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
 
 export interface ObserverOptions {
   relistIntervalMs: number;
@@ -68,7 +69,7 @@ export class ContainerObserver {
   private async doRelist(): Promise<boolean> {
     let containers: ObservedContainer[];
     try {
-      containers = await this.runtime.list({ node: this.node });
+      containers = await withDeadline(this.runtime.list({ node: this.node }), ENGINE_DEADLINE_MS);
     } catch (err) {
       if (!this.engineDown) {
         this.engineDown = true;

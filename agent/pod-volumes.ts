@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { DesiredPod } from "./pods/desired-pod.js";
 import type { ResolvedVolume } from "./pods/container-spec.js";
@@ -57,7 +57,12 @@ export class PodVolumes {
         });
       } else if (volume.emptyDir) {
         const dir = path.join(this.podDir(pod.uid), "volumes", "empty-dir", volume.name);
-        await mkdir(dir, { recursive: true, mode: 0o777 });
+        // Like the kubelet: world-writable whatever the agent's umask (mkdir's mode is filtered
+        // through it, 0755 with the usual 022), so containers that run as a non-root user can
+        // write to it too. Only when just made: a mode the pod set later is the pod's business.
+        if ((await mkdir(dir, { recursive: true, mode: 0o777 })) !== undefined) {
+          await chmod(dir, 0o777);
+        }
         volumes.set(volume.name, { kind: "bind", source: dir, readOnly: false });
       }
     }

@@ -47,7 +47,23 @@ export class AgentProcess {
     return agent;
   }
 
-  async start(): Promise<void> {
+  /** The agent's process id while it runs. */
+  get pid(): number | undefined {
+    return this.isRunning() ? this.child?.pid : undefined;
+  }
+
+  /** True while the agent process has neither exited nor been killed by a signal. */
+  isRunning(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /**
+   * Spawns the agent and waits for the log line `until` (by default "agent running"; an agent
+   * that cannot reach its engine logs "container engine unreachable…" and waits instead).
+   */
+  async start({ until = "agent running" }: { until?: string } = {}): Promise<void> {
+    // Only this run's lines count: after a restart, the previous run's are still in `logs`.
+    const mark = this.logs.length;
     const child = spawn(
       process.execPath,
       [
@@ -92,7 +108,7 @@ export class AgentProcess {
       async () => {
         if (child.exitCode !== null)
           throw new Error(`agent exited with ${child.exitCode}: ${stderr}`);
-        return this.logs.some((l) => l.message === "agent running");
+        return this.logs.slice(mark).some((l) => l.message === until);
       },
       { timeoutMs: 30_000, what: `agent ${this.nodeName} to be running` },
     );
