@@ -12,6 +12,7 @@ import {
   type ServiceDefinition,
 } from "@grpc/proto-loader";
 import type { ListPodsRequestMessage, ListPodsResponseMessage } from "./agent-local-message.js";
+import type { AgentFrameMessage, HubFrameMessage } from "./hub-agent-message.js";
 import type { PodMessage } from "./pod-message.js";
 
 // Every reader and writer uses these, so both ends agree on the plain-object form: field names as
@@ -92,4 +93,68 @@ export function loadAgentLocalApi(): AgentLocalApi {
 /** `daemonlet.v1.Pod`, for contracts that carry pods and for tests of the pod codec. */
 export function loadPodType(): MessageTypeDefinition<PodMessage, unknown> {
   return lookup(loadPackage("pod.proto"), "daemonlet.v1.Pod", isMessageType);
+}
+
+export interface HubAgentFrames {
+  /** What an agent sends. */
+  agentFrame: MessageTypeDefinition<AgentFrameMessage, unknown>;
+  /** What a hub sends. */
+  hubFrame: MessageTypeDefinition<HubFrameMessage, unknown>;
+}
+
+/** `daemonlet.hub.v1.AgentFrame` and `HubFrame`, the agent protocol's two frame types. */
+export function loadHubAgentFrames(): HubAgentFrames {
+  const pkg = loadPackage("hub_agent.proto");
+  return {
+    agentFrame: lookup(pkg, "daemonlet.hub.v1.AgentFrame", isMessageType),
+    hubFrame: lookup(pkg, "daemonlet.hub.v1.HubFrame", isMessageType),
+  };
+}
+
+/** The methods of `daemonlet.api.v1.Hub`, by their names in hub_api.proto. */
+export type HubApiMethodName =
+  | "Apply"
+  | "Get"
+  | "List"
+  | "Watch"
+  | "Delete"
+  | "LabelNode"
+  | "TaintNode"
+  | "SetUnschedulable"
+  | "ListEvents"
+  | "Explain";
+
+export interface HubApi {
+  /** The whole service, as grpc-js's `Server.addService` takes it. */
+  service: ServiceDefinition;
+  /**
+   * Each method, for a client's calls. hub/api/messages.ts types what is written; what is read
+   * stays `unknown` until hub/api's codec narrows it.
+   */
+  methods: Record<HubApiMethodName, MethodDefinition<object, object, unknown, unknown>>;
+}
+
+/** `daemonlet.api.v1.Hub`, the hub's API for the CLI. */
+export function loadHubApi(): HubApi {
+  const service = lookup(loadPackage("hub_api.proto"), "daemonlet.api.v1.Hub", isService);
+  const method = (name: HubApiMethodName) => {
+    const definition = service[name];
+    if (definition === undefined) throw new Error(`Hub.${name} is missing from hub_api.proto`);
+    return definition;
+  };
+  return {
+    service,
+    methods: {
+      Apply: method("Apply"),
+      Get: method("Get"),
+      List: method("List"),
+      Watch: method("Watch"),
+      Delete: method("Delete"),
+      LabelNode: method("LabelNode"),
+      TaintNode: method("TaintNode"),
+      SetUnschedulable: method("SetUnschedulable"),
+      ListEvents: method("ListEvents"),
+      Explain: method("Explain"),
+    },
+  };
 }

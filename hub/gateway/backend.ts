@@ -1,0 +1,27 @@
+// What the agent gateway needs from the rest of the hub: the store and controllers stand behind
+// it. The gateway only moves frames; every decision about nodes and pods is the backend's.
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { AgentHello, AssignedPod, NodeHeartbeat } from "../../proto/hub-agent-frames.js";
+
+export interface GatewayBackend {
+  /**
+   * The token from the upgrade request's `Authorization: Bearer …` header, undefined when there
+   * is none. A refused token gets HTTP 401 before the WebSocket opens, so no pod data is sent.
+   */
+  authenticate(token: string | undefined): boolean;
+  /** A session has started for this node: register it or update it from the Hello. */
+  agentConnected(hello: AgentHello): void;
+  /** The node's session has ended (and no newer session for the node has taken its place). */
+  agentDisconnected(nodeName: string): void;
+  heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void;
+  /** The node's current pod set. */
+  podsForNode(nodeName: string): AssignedPod[];
+  /** Calls the listener with a node's name when its pod set may have changed; returns the unsubscribe. */
+  onAssignmentsChanged(listener: (nodeName: string) => void): () => void;
+  /**
+   * Status of the node's hub-assigned pods and of its mirror pods (annotated
+   * kubernetes.io/config.source=file); `goneUids` are pods reported earlier that the node no
+   * longer has. Only what changed is reported, plus everything on a slow timer.
+   */
+  podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void;
+}

@@ -1,0 +1,37 @@
+// What a session must send to bring an agent from the pod set it last sent to the current one.
+// Pure: pods are compared by uid and by a hash of the whole AssignedPod, so a pod whose labels,
+// annotations or spec changed is sent again, and an unchanged one is not.
+import { createHash } from "node:crypto";
+import type { AssignedPod } from "../../proto/hub-agent-frames.js";
+import { canonicalJson } from "../../agent/pods/spec-hash.js";
+
+/** uid → podHash of what the agent was last sent. */
+export type SentPodSet = ReadonlyMap<string, string>;
+
+export interface PodSetDiff {
+  upserts: AssignedPod[];
+  removedUids: string[];
+  /** What the agent holds once the diff is applied. */
+  next: Map<string, string>;
+}
+
+/** Canonical JSON, so the same pod hashes the same whatever order its keys were built in. */
+export function podHash(pod: AssignedPod): string {
+  return createHash("sha256").update(canonicalJson(pod)).digest("hex");
+}
+
+export function diffPodSet(sent: SentPodSet, current: readonly AssignedPod[]): PodSetDiff {
+  const next = new Map<string, string>();
+  const upserts: AssignedPod[] = [];
+  for (const pod of current) {
+    const hash = podHash(pod);
+    next.set(pod.uid, hash);
+    if (sent.get(pod.uid) !== hash) upserts.push(pod);
+  }
+  const removedUids = [...sent.keys()].filter((uid) => !next.has(uid));
+  return { upserts, removedUids, next };
+}
+
+export function isEmptyDiff(diff: PodSetDiff): boolean {
+  return diff.upserts.length === 0 && diff.removedUids.length === 0;
+}
