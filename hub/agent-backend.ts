@@ -1,0 +1,211 @@
+import { timingSafeEqual } from "node:crypto";
+import type { NodeCondition, Pod, Taint } from "kubernetes-types/core/v1.js";
+import type { Logger } from "winston";
+import type { GatewayBackend } from "./gateway/backend.js";
+import type { AgentHello, AssignedPod, NodeHeartbeat } from "../proto/hub-agent-frames.js";
+import { NODE_TAINT } from "./placement/index.js";
+import { isConflict, type NodeObject, type PodObject, type Store } from "./store/index.js";
+import {
+  MIRROR_ANNOTATION,
+  isMirrorPod,
+  isStaticPodReport,
+  removePod,
+  rfc3339,
+} from "./pod-termination.js";
+import type { NodeLiveness } from "./node-lifecycle.js";
+
+/**
+ * The hub side of the agent protocol, on the store: registers nodes, hands each node its pods,
+ * and takes pod status — a node may only report for pods bound to itself.
+ */
+export class StoreAgentBackend implements GatewayBackend {
+  constructor(
+    private readonly store: Store,
+    private readonly joinToken: string,
+    private readonly liveness: NodeLiveness,
+    private readonly logger: Logger,
+  ) {}
+
+  authenticate(token: string | undefined): boolean {
+    if (token === undefined) return false;
+    const given = Buffer.from(token);
+    const wanted = Buffer.from(this.joinToken);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
+
+  agentConnected(hello: AgentHello): void {
+    const name = hello.nodeName;
+    const autoLabels = {
+      "kubernetes.io/hostname": name,
+      // The agent runs on Linux only; the architecture it reports is Node's name for it.
+      "kubernetes.io/os": "linux",
+      "kubernetes.io/arch": hello.nodeInfo.architecture || "amd64",
+    };
+    this.liveness.seen(name);
+    const existing = this.store.get<NodeObject>("Node", "", name);
+    const status = {
+      capacity: hello.capacity,
+      allocatable: hello.capacity,
+      addresses: hello.addresses,
+      nodeInfo: {
+        machineID: "",
+        systemUUID: "",
+        bootID: "",
+        kernelVersion: hello.nodeInfo.kernelVersion,
+        osImage: hello.nodeInfo.osImage,
+        containerRuntimeVersion: hello.nodeInfo.containerRuntimeVersion,
+        kubeletVersion: `daemonlet-${hello.agentVersion}`,
+        kubeProxyVersion: "",
+        operatingSystem: "linux",
+        architecture: hello.nodeInfo.architecture,
+      },
+      conditions: [readyCondition("True", "AgentReady", "daemonlet agent is connected")],
+    };
+    if (!existing) {
+      // The agent's own labels count on first registration only; later `label` changes win.
+      this.store.create<NodeObject>({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name, labels: { ...hello.labels, ...autoLabels } },
+        spec: {},
+        status,
+      });
+      this.logger.info("node registered", { node: name });
+      return;
+    }
+    const updated = this.store.update<NodeObject>({
+      ...existing,
+      metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...autoLabels } },
+      spec: { ...existing.spec, taints: withoutUnreachable(existing.spec?.taints) },
+    });
+    this.store.updateStatus<NodeObject>({ ...updated, status: { ...updated.status, ...status } });
+    this.collectUnknownTerminating(name, new Set(hello.runningPodUids));
+  }
+
+  agentDisconnected(nodeName: string): void {
+    this.logger.info("agent disconnected", { node: nodeName });
+  }
+
+  heartbeat(nodeName: string, _heartbeat: NodeHeartbeat): void {
+    // Node conditions from the agent (pressure, engine health) come with the fleet visibility
+    // work; for now a heartbeat only says the node is alive.
+    this.liveness.seen(nodeName);
+  }
+
+  podsForNode(nodeName: string): AssignedPod[] {
+    return this.store
+      .list<PodObject>("Pod", { nodeName })
+      .items.filter((p) => !p.metadata.deletionTimestamp && !isMirrorPod(p))
+      .map((p) => ({
+        uid: p.metadata.uid ?? "",
+        name: p.metadata.name ?? "",
+        namespace: p.metadata.namespace ?? "default",
+        labels: p.metadata.labels ?? {},
+        annotations: p.metadata.annotations ?? {},
+        spec: p.spec ?? { containers: [] },
+      }));
+  }
+
+  onAssignmentsChanged(listener: (nodeName: string) => void): () => void {
+    return this.store.watch<PodObject>("Pod", (e) => {
+      const node = e.object.spec?.nodeName;
+      if (node && !isMirrorPod(e.object)) listener(node);
+    });
+  }
+
+  podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
+    this.liveness.seen(nodeName);
+    for (const pod of pods) {
+      try {
+        if (isStaticPodReport(pod)) this.upsertMirror(nodeName, pod);
+        else this.updateStatus(nodeName, pod);
+      } catch (err) {
+        // A concurrent write wins; the agent's next report carries the status again.
+        if (!isConflict(err)) throw err;
+      }
+    }
+    if (goneUids.length === 0) return;
+    const gone = new Set(goneUids);
+    for (const pod of this.store.list<PodObject>("Pod", { nodeName }).items) {
+      if (!gone.has(pod.metadata.uid ?? "")) continue;
+      if (pod.metadata.deletionTimestamp || isMirrorPod(pod)) removePod(this.store, pod);
+    }
+  }
+
+  private updateStatus(nodeName: string, report: Pod): void {
+    const stored = this.store.get<PodObject>(
+      "Pod",
+      report.metadata?.namespace ?? "default",
+      report.metadata?.name ?? "",
+    );
+    if (!stored || stored.metadata.uid !== report.metadata?.uid) return;
+    if (stored.spec?.nodeName !== nodeName) {
+      this.logger.warn("node reported status for a pod bound elsewhere; ignored", {
+        node: nodeName,
+        pod: `${stored.metadata.namespace}/${stored.metadata.name}`,
+      });
+      return;
+    }
+    this.store.updateStatus<PodObject>({ ...stored, status: report.status });
+  }
+
+  /** Static pods show in the hub as mirror pods, named as the node names them: `<pod>-<node>`. */
+  private upsertMirror(nodeName: string, report: Pod): void {
+    const namespace = report.metadata?.namespace ?? "default";
+    const name = report.metadata?.name ?? "";
+    const existing = this.store.get<PodObject>("Pod", namespace, name);
+    const annotations = {
+      ...report.metadata?.annotations,
+      [MIRROR_ANNOTATION]: report.metadata?.uid ?? "",
+    };
+    if (!existing) {
+      this.store.create<PodObject>({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace, labels: report.metadata?.labels, annotations },
+        spec: { ...(report.spec ?? { containers: [] }), nodeName },
+        status: report.status,
+      });
+      return;
+    }
+    if (!isMirrorPod(existing) || existing.spec?.nodeName !== nodeName) {
+      this.logger.warn("static pod name taken by another pod; no mirror made", {
+        node: nodeName,
+        pod: `${namespace}/${name}`,
+      });
+      return;
+    }
+    const updated = this.store.update<PodObject>({
+      ...existing,
+      metadata: { ...existing.metadata, labels: report.metadata?.labels, annotations },
+      spec: { ...(report.spec ?? { containers: [] }), nodeName },
+    });
+    this.store.updateStatus<PodObject>({ ...updated, status: report.status });
+  }
+
+  /** Terminating pods the agent does not have (it restarted, or never saw them) are gone. */
+  private collectUnknownTerminating(nodeName: string, running: Set<string>): void {
+    for (const pod of this.store.list<PodObject>("Pod", { nodeName }).items) {
+      if (pod.metadata.deletionTimestamp && !running.has(pod.metadata.uid ?? "")) {
+        removePod(this.store, pod);
+      }
+    }
+  }
+}
+
+export function readyCondition(status: string, reason: string, message: string): NodeCondition {
+  const now = rfc3339(new Date());
+  return {
+    type: "Ready",
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+  };
+}
+
+function withoutUnreachable(taints: Taint[] | undefined): Taint[] | undefined {
+  const kept = (taints ?? []).filter((t) => t.key !== NODE_TAINT.unreachable);
+  return kept.length > 0 ? kept : undefined;
+}

@@ -1,0 +1,217 @@
+import { randomInt } from "node:crypto";
+import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1.js";
+import type { Node, ObjectReference, Pod } from "kubernetes-types/core/v1.js";
+import type { Logger } from "winston";
+import { nodeShouldRunDaemonPod, withDefaultDaemonSetTolerations } from "../placement/index.js";
+import { canonicalJson } from "../../agent/pods/spec-hash.js";
+import { recordEvent } from "../events.js";
+import type { KubeObject, Store } from "../store/index.js";
+import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
+import { REVISION_HASH_LABEL, templateHash } from "./template-hash.js";
+import { WorkQueue } from "./work-queue.js";
+
+const COMPONENT = "daemonset-controller";
+// Kubernetes's generateName alphabet: no vowels (no words) and no look-alike characters.
+const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** Deletes a pod gracefully: the node's agent stops it, then reports it gone. */
+export type PodDeleter = (pod: Pod, reason: string) => void;
+
+/**
+ * The DaemonSet controller: any change to a DaemonSet, a node or a pod enqueues the DaemonSets it
+ * touches; a sync plans (pure) and applies the plan. Store calls are synchronous, so one sync runs
+ * to its end before the next event is handled: no two syncs ever see the same missing pod.
+ */
+export class DaemonSetController {
+  private readonly queue: WorkQueue;
+  private readonly unwatch: (() => void)[] = [];
+  private minReadyTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly deletePod: PodDeleter,
+    private readonly logger: Logger,
+  ) {
+    this.queue = new WorkQueue(
+      (key) => this.sync(key),
+      (key, err, retryInMs) =>
+        logger.warn("daemonset sync failed; retrying", {
+          daemonset: key,
+          error: String(err),
+          retryInMs,
+        }),
+    );
+  }
+
+  start(): void {
+    this.unwatch.push(
+      this.store.watch<DaemonSet & KubeObject>("DaemonSet", (e) => this.queue.add(keyOf(e.object))),
+      this.store.watch<Node & KubeObject>("Node", () => this.enqueueAll()),
+      this.store.watch<Pod & KubeObject>("Pod", (e) => {
+        const owner = e.object.metadata?.ownerReferences?.find(
+          (r) => r.kind === "DaemonSet" && r.controller,
+        );
+        if (owner) this.queue.add(`${e.object.metadata?.namespace ?? "default"}/${owner.name}`);
+      }),
+    );
+    this.enqueueAll();
+    // Availability after minReadySeconds is a matter of time, not of an event.
+    this.minReadyTimer = setInterval(() => this.enqueueAll(), 5000);
+  }
+
+  stop(): void {
+    clearInterval(this.minReadyTimer);
+    for (const u of this.unwatch) u();
+    this.queue.stop();
+  }
+
+  private enqueueAll(): void {
+    for (const ds of this.store.list<DaemonSet & KubeObject>("DaemonSet").items)
+      this.queue.add(keyOf(ds));
+  }
+
+  private sync(key: string): void {
+    const [namespace = "default", name = ""] = key.split("/");
+    const ds = this.store.get<DaemonSet & KubeObject>("DaemonSet", namespace, name);
+    const owned = this.store
+      .list<Pod & KubeObject>("Pod", { namespace })
+      .items.filter((p) =>
+        p.metadata?.ownerReferences?.some((r) => r.kind === "DaemonSet" && r.name === name),
+      );
+    if (!ds || ds.metadata?.deletionTimestamp) {
+      for (const pod of owned) {
+        if (!pod.metadata?.deletionTimestamp) this.deletePod(pod, `DaemonSet ${key} deleted`);
+      }
+      return;
+    }
+    const ownedByThis = owned.filter((p) =>
+      p.metadata?.ownerReferences?.some((r) => r.uid === ds.metadata?.uid),
+    );
+    const template = ds.spec?.template ?? {};
+    const hash = templateHash(template);
+    this.ensureRevision(ds, hash);
+    const templateSpec = template.spec ?? { containers: [] };
+    const plan = planDaemonSet({
+      ds,
+      currentHash: hash,
+      nodes: this.store.list<Node & KubeObject>("Node").items,
+      pods: ownedByThis,
+      place: (node) => nodeShouldRunDaemonPod(node, templateSpec),
+      now: Date.now(),
+    });
+    this.store.transaction(() => {
+      for (const action of plan.actions) this.apply(ds, hash, action);
+    });
+    if (canonicalJson(ds.status ?? {}) !== canonicalJson(plan.status)) {
+      this.store.updateStatus({ ...ds, status: plan.status });
+    }
+  }
+
+  private apply(ds: DaemonSet & KubeObject, hash: string, action: DaemonSetAction): void {
+    const ref: ObjectReference = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      name: ds.metadata?.name,
+      namespace: ds.metadata?.namespace,
+      uid: ds.metadata?.uid,
+    };
+    if (action.kind === "createPod") {
+      const pod = this.store.create(podFor(ds, action.nodeName, hash));
+      recordEvent(
+        this.store,
+        ref,
+        "Normal",
+        "SuccessfulCreate",
+        `Created pod: ${pod.metadata?.name}`,
+        COMPONENT,
+      );
+      this.logger.info("created pod", {
+        daemonset: keyOf(ds),
+        pod: pod.metadata?.name,
+        node: action.nodeName,
+        reason: action.reason,
+      });
+      return;
+    }
+    this.deletePod(action.pod, action.reason);
+    recordEvent(
+      this.store,
+      ref,
+      "Normal",
+      "SuccessfulDelete",
+      `Deleted pod: ${action.pod.metadata?.name} (${action.reason})`,
+      COMPONENT,
+    );
+    this.logger.info("deleted pod", {
+      daemonset: keyOf(ds),
+      pod: action.pod.metadata?.name,
+      node: action.pod.spec?.nodeName,
+      reason: action.reason,
+    });
+  }
+
+  /** Each distinct template is kept as a ControllerRevision, numbered in order of first use. */
+  private ensureRevision(ds: DaemonSet & KubeObject, hash: string): void {
+    const namespace = ds.metadata?.namespace ?? "default";
+    const name = `${ds.metadata?.name}-${hash}`;
+    if (this.store.get("ControllerRevision", namespace, name)) return;
+    const existing = this.store
+      .list<ControllerRevision & KubeObject>("ControllerRevision", { namespace })
+      .items.filter((r) => r.metadata?.ownerReferences?.some((o) => o.uid === ds.metadata?.uid));
+    const revision = Math.max(0, ...existing.map((r) => r.revision)) + 1;
+    const object: ControllerRevision & KubeObject = {
+      apiVersion: "apps/v1",
+      kind: "ControllerRevision",
+      metadata: {
+        name,
+        namespace,
+        labels: { ...(ds.spec?.template.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: hash },
+        ownerReferences: [ownerRef(ds)],
+      },
+      data: { spec: { template: ds.spec?.template } },
+      revision,
+    };
+    this.store.create(object);
+  }
+}
+
+function podFor(ds: DaemonSet & KubeObject, nodeName: string, hash: string): Pod & KubeObject {
+  const template = ds.spec?.template ?? {};
+  const spec = template.spec ?? { containers: [] };
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `${ds.metadata?.name}-${randomSuffix()}`,
+      namespace: ds.metadata?.namespace ?? "default",
+      labels: {
+        ...(template.metadata?.labels ?? {}),
+        [REVISION_HASH_LABEL]: hash,
+        "pod-template-generation": String(ds.metadata?.generation ?? 1),
+      },
+      annotations: template.metadata?.annotations,
+      ownerReferences: [ownerRef(ds)],
+    },
+    spec: { ...spec, nodeName, tolerations: withDefaultDaemonSetTolerations(spec) },
+    status: { phase: "Pending" },
+  };
+}
+
+function ownerRef(ds: DaemonSet) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    name: ds.metadata?.name ?? "",
+    uid: ds.metadata?.uid ?? "",
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+function randomSuffix(): string {
+  return Array.from({ length: 5 }, () => NAME_ALPHABET[randomInt(NAME_ALPHABET.length)]).join("");
+}
+
+function keyOf(o: { metadata?: { namespace?: string; name?: string } }): string {
+  return `${o.metadata?.namespace || "default"}/${o.metadata?.name ?? ""}`;
+}

@@ -1,0 +1,99 @@
+import type { Taint } from "kubernetes-types/core/v1.js";
+import type { Logger } from "winston";
+import { NODE_TAINT } from "./placement/index.js";
+import { isConflict, type NodeObject, type Store } from "./store/index.js";
+import { readyCondition } from "./agent-backend.js";
+import { rfc3339 } from "./pod-termination.js";
+
+export interface NodeLivenessOptions {
+  /** A node silent this long becomes Ready=Unknown and gets the unreachable taint. */
+  graceMs: number;
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_NODE_LIVENESS: NodeLivenessOptions = {
+  graceMs: 40_000,
+  checkIntervalMs: 5_000,
+};
+
+/**
+ * The node lifecycle controller: a node whose agent has been silent past the grace period is
+ * Ready=Unknown with the `node.kubernetes.io/unreachable:NoExecute` taint (its DaemonSet pods
+ * tolerate it and stay bound: the agent keeps them running); the first word from it undoes both.
+ */
+export class NodeLiveness {
+  private readonly lastSeen = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private startedAt = Date.now();
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly options: NodeLivenessOptions = DEFAULT_NODE_LIVENESS,
+  ) {}
+
+  /** Every node gets a full grace period after a hub start: silence before it is not the node's. */
+  start(): void {
+    this.startedAt = Date.now();
+    this.timer = setInterval(() => this.check(), this.options.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  seen(nodeName: string): void {
+    this.lastSeen.set(nodeName, Date.now());
+    const node = this.store.get<NodeObject>("Node", "", nodeName);
+    if (node && readyStatus(node) === "Unknown") this.setReachable(node, true);
+  }
+
+  check(): void {
+    const now = Date.now();
+    for (const node of this.store.list<NodeObject>("Node").items) {
+      const last = this.lastSeen.get(node.metadata.name ?? "") ?? this.startedAt;
+      if (now - last > this.options.graceMs && readyStatus(node) !== "Unknown") {
+        this.setReachable(node, false);
+      }
+    }
+  }
+
+  private setReachable(node: NodeObject, reachable: boolean): void {
+    const name = node.metadata.name ?? "";
+    const others = (node.spec?.taints ?? []).filter((t) => t.key !== NODE_TAINT.unreachable);
+    const taints: Taint[] = reachable
+      ? others
+      : [
+          ...others,
+          { key: NODE_TAINT.unreachable, effect: "NoExecute", timeAdded: rfc3339(new Date()) },
+        ];
+    try {
+      const updated = this.store.update<NodeObject>({
+        ...node,
+        spec: { ...node.spec, taints: taints.length > 0 ? taints : undefined },
+      });
+      const conditions = (updated.status?.conditions ?? []).filter((c) => c.type !== "Ready");
+      const ready = reachable
+        ? readyCondition("True", "AgentReady", "daemonlet agent is posting status again")
+        : readyCondition("Unknown", "NodeStatusUnknown", "Agent stopped posting node status.");
+      this.store.updateStatus<NodeObject>({
+        ...updated,
+        status: { ...updated.status, conditions: [...conditions, ready] },
+      });
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      return; // the next check or heartbeat tries again on the newer object
+    }
+    if (reachable) this.logger.info("node reachable again", { node: name });
+    else
+      this.logger.warn("node unreachable: no word from its agent", {
+        node: name,
+        graceSeconds: this.options.graceMs / 1000,
+      });
+  }
+}
+
+function readyStatus(node: NodeObject): string | undefined {
+  return node.status?.conditions?.find((c) => c.type === "Ready")?.status;
+}
