@@ -17,6 +17,8 @@ import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import { startLocalApi } from "./local-api/server.js";
 import { localApiSocketPath } from "./local-api/socket-path.js";
 import { normalizePolicy } from "../hostpaths/index.js";
+import { HubClient } from "./hub-client/hub-client.js";
+import { describeNode, type NodeDescription } from "./node-description.js";
 
 /** Every pod is synced on this period too, whatever the events said (level-triggered). */
 const RESYNC_INTERVAL_MS = 10_000;
@@ -36,6 +38,9 @@ export class Agent implements NodePodsView {
   private desiredByUid = new Map<string, DesiredPod>();
   private resyncTimer?: NodeJS.Timeout;
   private api?: { close(): Promise<void> };
+  private readonly hub?: HubClient;
+  private nodeDescription?: NodeDescription;
+  private reportTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AgentConfig,
@@ -64,6 +69,21 @@ export class Agent implements NodePodsView {
       },
       logger,
     );
+    if (config.hub && config.token) {
+      this.hub = new HubClient({
+        url: config.hub,
+        token: config.token,
+        nodeName: this.nodeName,
+        stateDir: config.stateDir,
+        logger,
+        hello: () => ({
+          ...(this.nodeDescription ?? describeNode(this.hostIP, "unknown")),
+          labels: config.nodeLabels,
+          runningPodUids: this.observer.podUids(),
+        }),
+      });
+      this.hub.onChange(() => this.onDesiredChanged());
+    }
   }
 
   get socketPath(): string {
@@ -81,7 +101,8 @@ export class Agent implements NodePodsView {
       allowedHostPaths: this.config.allowedHostPaths,
       readOnlyHostPaths: this.config.readOnlyHostPaths,
     });
-    // Containers that no source wants are removed only once every source has been read.
+    // Containers that no source wants are removed only once every source has been read: the
+    // manifests dir, and the hub's last pod set as kept on disk (the hub may be away).
     await this.staticPods.start();
     this.refreshDesired();
     this.observer.onPodChanged((uid) => this.onPodChanged(uid));
@@ -90,17 +111,23 @@ export class Agent implements NodePodsView {
       this.workerFor(uid).requestSync();
     }
     this.resyncTimer = setInterval(() => this.syncAll(), RESYNC_INTERVAL_MS);
+    const runtimeVersion = await this.runtime.version().catch(() => "unreachable");
+    this.nodeDescription = describeNode(this.hostIP, runtimeVersion);
+    await this.hub?.start();
     this.logger.info("agent running", {
       node: this.nodeName,
       pods: this.desiredByUid.size,
       podsWithContainers: this.observer.podUids().length,
-      runtime: await this.runtime.version().catch(() => "unreachable"),
+      runtime: runtimeVersion,
+      hub: this.config.hub ?? "none",
     });
   }
 
   /** Stops watching and serving; containers keep running, like a stopped kubelet's. */
   async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
+    clearTimeout(this.reportTimer);
+    await this.hub?.stop();
     this.staticPods.stop();
     this.observer.stop();
     for (const w of this.workers.values()) w.stop();
@@ -121,7 +148,19 @@ export class Agent implements NodePodsView {
   }
 
   private refreshDesired(): void {
-    this.desiredByUid = new Map(this.staticPods.pods().map((p) => [p.uid, p]));
+    const pods = [...(this.hub?.pods() ?? []), ...this.staticPods.pods()];
+    this.desiredByUid = new Map(pods.map((p) => [p.uid, p]));
+  }
+
+  /** Status goes to the hub shortly after it changes; bursts of worker syncs make one report. */
+  private scheduleReport(): void {
+    if (!this.hub || this.reportTimer) return;
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = undefined;
+      // Terminating pods are reported too: the hub learns a pod is gone only when its containers
+      // are, so a replacement never starts beside it.
+      this.hub?.reportStatuses(this.pods());
+    }, 100);
   }
 
   private onDesiredChanged(): void {
@@ -163,7 +202,11 @@ export class Agent implements NodePodsView {
           withDeadline(this.runtime.list({ node: this.nodeName, podUid }), ENGINE_DEADLINE_MS),
         desired: (podUid) => this.desiredByUid.get(podUid),
         hasPredecessor: (pod) => this.hasPredecessor(pod),
-        onFinished: (podUid) => this.workers.delete(podUid),
+        onFinished: (podUid) => {
+          this.workers.delete(podUid);
+          this.scheduleReport();
+        },
+        onViewUpdated: () => this.scheduleReport(),
       });
       this.workers.set(uid, worker);
     }

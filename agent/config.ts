@@ -24,11 +24,21 @@ export const AgentConfigSchema = z
     /** The address pods see as status.hostIP; found from the interfaces when unset. */
     nodeIP: z.ipv4().or(z.ipv6()).optional(),
     dockerSocket: z.string().default("/var/run/docker.sock"),
+    /** The hub to join (ws://HOST:PORT); without one the agent runs its static pods alone. */
+    hub: z.string().optional(),
+    /** The hub's join token; required with `hub`. */
+    token: z.string().optional(),
+    /** Labels for this node, applied when it first registers with the hub. */
+    nodeLabels: z.record(z.string(), z.string()).default({}),
     relistIntervalSeconds: z.number().positive().default(2),
     logFormat: z.enum(["json", "text"]).default("json"),
     logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.hub || c.token, {
+    message: "a hub needs a join token (--token)",
+    path: ["token"],
+  });
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 export type AgentConfigInput = z.input<typeof AgentConfigSchema>;

@@ -20,6 +20,8 @@ export interface PodWorkerDeps {
   hasPredecessor(pod: DesiredPod): boolean;
   /** The pod is gone and cleaned up: the worker can be dropped. */
   onFinished(podUid: string): void;
+  /** The pod's Kubernetes-shaped view was recomputed (it may or may not differ). */
+  onViewUpdated(): void;
 }
 
 /** How long to wait before trying again after the engine refused a kill or remove. */
@@ -164,6 +166,7 @@ export class PodWorker {
       previous: this.view,
       now,
     });
+    this.deps.onViewUpdated();
   }
 
   private schedule(delayMs: number): void {

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { Agent } from "../agent/agent.js";
 import { ConfigError, loadAgentConfig } from "../agent/config.js";
 import { createLogger } from "../agent/logger.js";
@@ -13,6 +13,9 @@ interface AgentFlags {
   readOnlyHostPaths?: string[];
   nodeIp?: string;
   dockerSocket?: string;
+  hub?: string;
+  token?: string;
+  nodeLabel?: Record<string, string>;
   logFormat?: "json" | "text";
   logLevel?: "error" | "warn" | "info" | "debug";
 }
@@ -21,6 +24,12 @@ const list = (value: string, previous: string[] = []) => [
   ...previous,
   ...value.split(",").filter((v) => v !== ""),
 ];
+
+const label = (value: string, previous: Record<string, string> = {}) => {
+  const i = value.indexOf("=");
+  if (i <= 0) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(value)}`);
+  return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+};
 
 export function registerAgentCommand(program: Command): void {
   program
@@ -41,6 +50,9 @@ export function registerAgentCommand(program: Command): void {
     .option("--read-only-host-paths <paths>", "hostPath roots pods may mount read-only", list)
     .option("--node-ip <ip>", "the address pods see as status.hostIP (default: detected)")
     .option("--docker-socket <path>", "Docker engine socket (default: /var/run/docker.sock)")
+    .option("--hub <url>", "join this hub (ws://HOST:PORT); without it only static pods run")
+    .option("--token <token>", "the hub's join token")
+    .option("--node-label <key=value>", "label for this node at first registration (repeatable)", label)
     .option("--log-format <format>", "json or text (default: json)")
     .option("--log-level <level>", "error, warn, info or debug (default: info)")
     .action(async (flags: AgentFlags) => {
@@ -54,6 +66,9 @@ export function registerAgentCommand(program: Command): void {
           readOnlyHostPaths: flags.readOnlyHostPaths,
           nodeIP: flags.nodeIp,
           dockerSocket: flags.dockerSocket,
+          hub: flags.hub,
+          token: flags.token,
+          nodeLabels: flags.nodeLabel,
           logFormat: flags.logFormat,
           logLevel: flags.logLevel,
         });

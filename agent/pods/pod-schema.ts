@@ -9,7 +9,6 @@ import { ignored, refused, type WithoutIgnored } from "./field-policy.js";
 import { affinitySchema, nodeSelectorSchema, tolerationSchema } from "./scheduling-schema.js";
 import { formatted, nonNegativeInt, quantity, unixId } from "./schema-kit.js";
 
-
 const unsupportedVolume = (type: string) =>
   refused(`${type} volumes are not supported yet (supported: hostPath, emptyDir)`, () => false);
 

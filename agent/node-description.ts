@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import type { AgentDescription } from "./hub-client/hub-client.js";
+import { packageVersion } from "../cli/package-version.js";
+
+export type NodeDescription = Omit<AgentDescription, "labels" | "runningPodUids">;
+
+/** Kubernetes's architecture names (GOARCH) for Node's. */
+const ARCH: Record<string, string> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+};
+
+/** What the hub learns about this node at each connect; cheap, so read once per agent start. */
+export function describeNode(hostIP: string, runtimeVersion: string): NodeDescription {
+  return {
+    agentVersion: packageVersion(),
+    capacity: {
+      cpu: String(os.cpus().length),
+      memory: `${Math.floor(os.totalmem() / 1024)}Ki`,
+      pods: "110",
+    },
+    addresses: [
+      { type: "InternalIP", address: hostIP },
+      { type: "Hostname", address: os.hostname() },
+    ],
+    nodeInfo: {
+      osImage: osImage(),
+      kernelVersion: os.release(),
+      architecture: ARCH[os.arch()] ?? os.arch(),
+      containerRuntimeVersion: runtimeVersion,
+    },
+  };
+}
+
+function osImage(): string {
+  try {
+    const release = readFileSync("/etc/os-release", "utf8");
+    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1] ?? "Linux";
+  } catch {
+    return "Linux";
+  }
+}
