@@ -1,32 +1,28 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { listNodePods } from "../../agent/local-api/client.js";
 import { localApiSocketPath } from "../../agent/local-api/socket-path.js";
-import { waitFor } from "./wait.js";
+import { CliProcess, type LogLine } from "./cli-process.js";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-export interface LogLine {
-  level: string;
-  message: string;
-  [field: string]: unknown;
-}
+export type { LogLine } from "./cli-process.js";
 
 /** A real agent process (`daemonlet agent`) with its own node name, manifest and state dirs. */
 export class AgentProcess {
-  private child?: ChildProcess;
-  readonly logs: LogLine[] = [];
-  private exited?: Promise<number | null>;
+  private readonly process: CliProcess;
 
   private constructor(
     readonly nodeName: string,
     readonly root: string,
     readonly extraArgs: string[],
-  ) {}
+  ) {
+    this.process = new CliProcess(`agent ${nodeName}`);
+  }
+
+  get logs(): LogLine[] {
+    return this.process.logs;
+  }
 
   get manifests(): string {
     return path.join(this.root, "manifests");
@@ -49,12 +45,12 @@ export class AgentProcess {
 
   /** The agent's process id while it runs. */
   get pid(): number | undefined {
-    return this.isRunning() ? this.child?.pid : undefined;
+    return this.process.pid;
   }
 
   /** True while the agent process has neither exited nor been killed by a signal. */
   isRunning(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+    return this.process.isRunning();
   }
 
   /**
@@ -62,14 +58,8 @@ export class AgentProcess {
    * that cannot reach its engine logs "container engine unreachable…" and waits instead).
    */
   async start({ until = "agent running" }: { until?: string } = {}): Promise<void> {
-    // Only this run's lines count: after a restart, the previous run's are still in `logs`.
-    const mark = this.logs.length;
-    const child = spawn(
-      process.execPath,
+    await this.process.start(
       [
-        "--import",
-        "tsx",
-        path.join(REPO, "cli/main.ts"),
         "agent",
         "--node-name",
         this.nodeName,
@@ -85,40 +75,13 @@ export class AgentProcess {
         "json",
         ...this.extraArgs,
       ],
-      { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-    let buffered = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) {
-        try {
-          this.logs.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.logs.push({ level: "raw", message: line });
-        }
-      }
-    });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null)
-          throw new Error(`agent exited with ${child.exitCode}: ${stderr}`);
-        return this.logs.slice(mark).some((l) => l.message === until);
-      },
-      { timeoutMs: 30_000, what: `agent ${this.nodeName} to be running` },
+      until,
     );
   }
 
   /** Stops the process with a signal (SIGKILL to simulate a crash) and waits for it. */
-  async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return null;
-    this.child.kill(signal);
-    return this.exited ?? null;
+  kill(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    return this.process.kill(signal);
   }
 
   async pods(): Promise<Pod[]> {
