@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import winston from "winston";
+import { DaemonSetController } from "./daemonset-controller.js";
+import {
+  openSqliteStore,
+  type DaemonSetObject,
+  type NodeObject,
+  type PodObject,
+  type SqliteStore,
+} from "../store/index.js";
+import { removePod, terminatePod } from "../pod-termination.js";
+import { waitFor } from "../../test/support/wait.js";
+
+const logger = winston.createLogger({ silent: true });
+
+function node(name: string, labels: Record<string, string> = {}): NodeObject {
+  return { apiVersion: "v1", kind: "Node", metadata: { name, labels }, spec: {} };
+}
+
+function daemonSet(nodeSelector?: Record<string, string>, image = "busybox:1.36"): DaemonSetObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "tailer", namespace: "default" },
+    spec: {
+      selector: { matchLabels: { app: "tailer" } },
+      template: {
+        metadata: { labels: { app: "tailer" } },
+        spec: { nodeSelector, containers: [{ name: "app", image }] },
+      },
+    },
+  };
+}
+
+describe("DaemonSetController on a real store", () => {
+  let dir: string;
+  let store: SqliteStore;
+  let controller: DaemonSetController;
+  const pods = () => store.list<PodObject>("Pod").items;
+  const live = () => pods().filter((p) => !p.metadata.deletionTimestamp);
+  const nodesOf = (list: PodObject[]) => list.map((p) => p.spec?.nodeName).sort();
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-controller-"));
+    store = openSqliteStore(dir);
+    controller = new DaemonSetController(store, (pod) => terminatePod(store, pod, logger), logger);
+    for (const n of ["a", "b", "c"]) store.create(node(n, { zone: n === "c" ? "z2" : "z1" }));
+    controller.start();
+  });
+
+  afterEach(async () => {
+    controller.stop();
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("creates one pod per node, named <ds>-<5 chars>, bound and owned, with default tolerations", async () => {
+    store.create(daemonSet());
+    const created = await waitFor(() => live(), {
+      what: "three pods",
+      until: (p) => p.length === 3,
+    });
+    assert.deepEqual(nodesOf(created), ["a", "b", "c"]);
+    for (const p of created) {
+      assert.match(p.metadata.name ?? "", /^tailer-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      assert.equal(p.metadata.ownerReferences?.[0]?.kind, "DaemonSet");
+      assert.ok(p.spec?.tolerations?.some((t) => t.key === "node.kubernetes.io/unreachable"));
+      assert.ok(p.metadata.labels?.["controller-revision-hash"]);
+    }
+    const ds = await waitFor(() => store.get<DaemonSetObject>("DaemonSet", "default", "tailer"), {
+      what: "status",
+      until: (d) => d.status?.desiredNumberScheduled === 3,
+    });
+    assert.equal(ds.status?.currentNumberScheduled, 3);
+    assert.equal(ds.status?.observedGeneration, 1);
+    assert.equal(store.list("ControllerRevision").items.length, 1);
+    assert.ok(store.list("Event").items.some((e) => e.reason === "SuccessfulCreate"));
+  });
+
+  it("a node that stops matching has its pod terminated; no replacement while it terminates", async () => {
+    store.create(daemonSet({ zone: "z1" }));
+    await waitFor(() => live(), { what: "two pods", until: (p) => p.length === 2 });
+    const b = store.get<NodeObject>("Node", "", "b")!;
+    store.update({ ...b, metadata: { ...b.metadata, labels: { zone: "z2" } } });
+    const terminating = await waitFor(() => pods().find((p) => p.metadata.deletionTimestamp), {
+      what: "b's pod terminating",
+    });
+    assert.equal(terminating.spec?.nodeName, "b");
+    // The agent reports it gone: only then is the object removed.
+    removePod(store, terminating);
+    await waitFor(() => pods(), { what: "only a's pod", until: (p) => p.length === 1 });
+    assert.deepEqual(nodesOf(pods()), ["a"]);
+  });
+
+  it("keeps pods on an unreachable node, evicts on an untolerated NoExecute taint", async () => {
+    store.create(daemonSet());
+    await waitFor(() => live(), { what: "three pods", until: (p) => p.length === 3 });
+    const a = store.get<NodeObject>("Node", "", "a")!;
+    store.update({
+      ...a,
+      spec: { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] },
+    });
+    const c = store.get<NodeObject>("Node", "", "c")!;
+    store.update({
+      ...c,
+      spec: { taints: [{ key: "dedicated", value: "db", effect: "NoExecute" }] },
+    });
+    await waitFor(() => live(), { what: "c's pod evicted", until: (p) => p.length === 2 });
+    assert.deepEqual(nodesOf(live()), ["a", "b"]);
+  });
+
+  it("a deleted node's pods go at once; a deleted DaemonSet's pods terminate", async () => {
+    store.create(daemonSet());
+    await waitFor(() => live(), { what: "three pods", until: (p) => p.length === 3 });
+    store.delete("Node", "", "c");
+    await waitFor(() => pods(), { what: "c's pod collected", until: (p) => p.length === 2 });
+    store.delete("DaemonSet", "default", "tailer");
+    await waitFor(() => live(), { what: "all pods terminating", until: (p) => p.length === 0 });
+  });
+
+  it("a template change replaces pods one node at a time and records a second revision", async () => {
+    store.create(daemonSet());
+    const first = await waitFor(() => live(), { what: "three pods", until: (p) => p.length === 3 });
+    // Mark them ready so the replacement budget allows one at a time.
+    for (const p of first) {
+      store.updateStatus({
+        ...p,
+        status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+      });
+    }
+    const ds = store.get<DaemonSetObject>("DaemonSet", "default", "tailer")!;
+    store.update({ ...ds, spec: daemonSet(undefined, "busybox:1.37").spec });
+    await waitFor(() => pods().filter((p) => p.metadata.deletionTimestamp), {
+      what: "one terminating",
+      until: (p) => p.length === 1,
+    });
+    assert.equal(
+      pods().filter((p) => p.metadata.deletionTimestamp).length,
+      1,
+      "never more than one at a time",
+    );
+    assert.equal(store.list("ControllerRevision").items.length, 2);
+  });
+});
