@@ -1,0 +1,113 @@
+// The Hub gRPC service (proto/hub_api.proto) on a TCP address, for the daemonlet CLI.
+import { Server, ServerCredentials, type handleUnaryCall } from "@grpc/grpc-js";
+import type { Logger } from "winston";
+import { loadHubApi } from "../../proto/load.js";
+import type { PodDeleter } from "../controller/daemonset-controller.js";
+import type { Store } from "../store/index.js";
+import { UNARY_HANDLERS, type HandlerContext } from "./handlers.js";
+import { requestFields } from "./request-codec.js";
+import { errorStatus } from "./status.js";
+import { serveWatch, type WatchCall } from "./watch.js";
+
+/** DESIGN.md §5: requests have size limits. Manifests are kilobytes; this is ample. */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** In-flight calls get this long to finish on close before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 2000;
+
+export interface HubApiOptions {
+  /** `host:port`; port 0 picks a free one (see the returned port). */
+  listen: string;
+  store: Store;
+  /** How a pod is deleted gracefully: the DaemonSet controller's, so both delete alike. */
+  deletePod: PodDeleter;
+  logger: Logger;
+  /** Larger requests are refused with RESOURCE_EXHAUSTED; 4 MiB by default. */
+  maxRequestBytes?: number;
+}
+
+export interface HubApiServer {
+  /** The port bound, which is the one asked for unless that was 0. */
+  port: number;
+  /** Ends open watches (UNAVAILABLE, so clients watch again) and stops serving. */
+  close(): Promise<void>;
+}
+
+export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
+  const { logger } = opts;
+  const context: HandlerContext = {
+    store: opts.store,
+    deletePod: opts.deletePod,
+    logger,
+    now: () => new Date(),
+  };
+  const server = new Server({
+    "grpc.max_receive_message_length": opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+  });
+  const watches = new Set<() => void>();
+
+  const unexpected = (method: string) => (error: unknown) =>
+    logger.error("API call failed", {
+      method,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  const unary = (method: keyof typeof UNARY_HANDLERS): handleUnaryCall<unknown, object> => {
+    const handler = UNARY_HANDLERS[method];
+    return (call, callback) => {
+      try {
+        callback(null, handler(context, requestFields(call.request)));
+      } catch (error) {
+        callback(errorStatus(error, unexpected(method)));
+      }
+    };
+  };
+  const watch = (call: WatchCall) => {
+    const stop = serveWatch(opts.store, call, unexpected("Watch"));
+    watches.add(stop);
+    const forget = () => watches.delete(stop);
+    call.on("finish", forget);
+    call.on("cancelled", forget);
+  };
+
+  server.addService(loadHubApi().service, {
+    Apply: unary("Apply"),
+    Get: unary("Get"),
+    List: unary("List"),
+    Watch: watch,
+    Delete: unary("Delete"),
+    LabelNode: unary("LabelNode"),
+    TaintNode: unary("TaintNode"),
+    SetUnschedulable: unary("SetUnschedulable"),
+    ListEvents: unary("ListEvents"),
+    Explain: unary("Explain"),
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(opts.listen, ServerCredentials.createInsecure(), (error, bound) => {
+      if (error === null) resolve(bound);
+      else
+        reject(
+          new Error(`cannot serve the hub API on ${opts.listen}: ${error.message}`, {
+            cause: error,
+          }),
+        );
+    });
+  });
+  logger.info("hub API listening", { address: opts.listen, port });
+
+  return {
+    port,
+    close: async () => {
+      for (const stop of [...watches]) stop();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}
