@@ -52,7 +52,11 @@ export function registerAgentCommand(program: Command): void {
     .option("--docker-socket <path>", "Docker engine socket (default: /var/run/docker.sock)")
     .option("--hub <url>", "join this hub (ws://HOST:PORT); without it only static pods run")
     .option("--token <token>", "the hub's join token")
-    .option("--node-label <key=value>", "label for this node at first registration (repeatable)", label)
+    .option(
+      "--node-label <key=value>",
+      "label for this node at first registration (repeatable)",
+      label,
+    )
     .option("--log-format <format>", "json or text (default: json)")
     .option("--log-level <level>", "error, warn, info or debug (default: info)")
     .action(async (flags: AgentFlags) => {

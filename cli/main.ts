@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { registerAgentCommand } from "./agent-command.js";
+import { registerHubCommand } from "./hub-command.js";
+import { registerHubApiCommands } from "./hub-api-commands.js";
 import { registerNodeCommands } from "./node-pods.js";
 import { packageVersion } from "./package-version.js";
 
@@ -7,7 +9,9 @@ const program = new Command("daemonlet")
   .description("Kubernetes DaemonSet semantics on bare-metal fleets, without Kubernetes")
   .version(packageVersion());
 registerAgentCommand(program);
+registerHubCommand(program);
 registerNodeCommands(program);
+registerHubApiCommands(program);
 
 try {
   await program.parseAsync(process.argv);
