@@ -13,6 +13,7 @@ import {
   rfc3339,
 } from "./pod-termination.js";
 import type { NodeLiveness } from "./node-lifecycle.js";
+import { recordEvent } from "./events.js";
 
 /**
  * The hub side of the agent protocol, on the store: registers nodes, hands each node its pods,
@@ -63,13 +64,21 @@ export class StoreAgentBackend implements GatewayBackend {
     };
     if (!existing) {
       // The agent's own labels count on first registration only; later `label` changes win.
-      this.store.create<NodeObject>({
+      const created = this.store.create<NodeObject>({
         apiVersion: "v1",
         kind: "Node",
         metadata: { name, labels: { ...hello.labels, ...autoLabels } },
         spec: {},
         status,
       });
+      recordEvent(
+        this.store,
+        { apiVersion: "v1", kind: "Node", name, uid: created.metadata.uid },
+        "Normal",
+        "RegisteredNode",
+        `Node ${name} event: Registered Node ${name} in Controller`,
+        "node-controller",
+      );
       this.logger.info("node registered", { node: name });
       return;
     }

@@ -4,6 +4,7 @@ import { NODE_TAINT } from "./placement/index.js";
 import { isConflict, type NodeObject, type Store } from "./store/index.js";
 import { readyCondition } from "./agent-backend.js";
 import { rfc3339 } from "./pod-termination.js";
+import { recordEvent } from "./events.js";
 
 export interface NodeLivenessOptions {
   /** A node silent this long becomes Ready=Unknown and gets the unreachable taint. */
@@ -85,6 +86,15 @@ export class NodeLiveness {
       if (!isConflict(err)) throw err;
       return; // the next check or heartbeat tries again on the newer object
     }
+    const ref = { apiVersion: "v1", kind: "Node", name, uid: node.metadata.uid };
+    recordEvent(
+      this.store,
+      ref,
+      reachable ? "Normal" : "Warning",
+      reachable ? "NodeReady" : "NodeNotReady",
+      `Node ${name} status is now: ${reachable ? "NodeReady" : "NodeNotReady"}`,
+      "node-lifecycle-controller",
+    );
     if (reachable) this.logger.info("node reachable again", { node: name });
     else
       this.logger.warn("node unreachable: no word from its agent", {
