@@ -1,65 +1,90 @@
 #!/usr/bin/env bash
-# The main job: prepares the machine (scripts/setup.sh), then runs a daemonlet agent in the
-# background with the example static pods of examples/static-pods, shows the pod running and
-# what it reads, and says what to run next. `scripts/run-example.sh stop` stops the agent; its
-# pods keep running until their manifests are removed, like a kubelet's.
+# The main job: prepares the machine (scripts/setup.sh), then runs a hub on its embedded store and
+# a local agent joined to it, applies the example DaemonSet (a log tailer reading /var/log through
+# a hostPath), shows it running and says what to run next. `scripts/run-example.sh stop` stops
+# both; the pods keep running, like a kubelet's, until their DaemonSet is deleted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
+hub_data=/var/lib/daemonlet-hub
 state=/var/lib/daemonlet
 manifests=/etc/daemonlet/manifests
-pidfile="$state/agent.pid"
-log=/var/log/daemonlet-agent.log
+run_dir=/run/daemonlet-example
+hub_log=/var/log/daemonlet-hub.log
+agent_log=/var/log/daemonlet-agent.log
+daemonlet() { node "$root/bin/daemonlet.js" "$@"; }
 
-stop_agent() {
-  if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    kill "$(cat "$pidfile")"
-    echo "agent stopped (its pods keep running; remove files from $manifests to stop them)"
-  fi
-  rm -f "$pidfile"
+stop_all() {
+  for name in agent hub; do
+    local pidfile="$run_dir/$name.pid"
+    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      kill "$(cat "$pidfile")"
+      echo "$name stopped"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+wait_for() {
+  local what=$1 log=$2 deadline=$((SECONDS + 60))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      echo "timed out waiting for $what; last lines of $log:" >&2
+      tail -n 30 "$log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
 }
 
 if [[ ${1:-} == stop ]]; then
-  stop_agent
+  stop_all
+  echo "pods keep running; with the hub up, \`daemonlet delete ds -n kube-system log-tailer\` removes them"
   exit 0
 fi
 
 bash scripts/setup.sh
-stop_agent
-mkdir -p "$state" "$manifests"
-cp examples/static-pods/*.yaml "$manifests/"
+stop_all
+mkdir -p "$run_dir" "$state" "$manifests" "$hub_data"
 echo "$(date -Is) daemonlet example: this line was written on the host" >>/var/log/daemonlet-example.log
 
-setsid nohup node "$root/bin/daemonlet.js" agent --node-name "$(hostname | tr 'A-Z' 'a-z')" \
-  --manifests "$manifests" --state-dir "$state" --log-format text >>"$log" 2>&1 </dev/null &
-echo $! >"$pidfile"
-echo "agent started (pid $(cat "$pidfile"), log: $log); waiting for the example pod"
+setsid nohup node "$root/bin/daemonlet.js" hub --data "$hub_data" --log-format text \
+  >>"$hub_log" 2>&1 </dev/null &
+echo $! >"$run_dir/hub.pid"
+wait_for "the hub" "$hub_log" test -s "$hub_data/join-token"
+wait_for "the hub's API" "$hub_log" daemonlet get nodes
+token="$(cat "$hub_data/join-token")"
 
-deadline=$((SECONDS + 60))
-until node bin/daemonlet.js node pods --state-dir "$state" 2>/dev/null | grep -q ' Running '; do
-  if ((SECONDS >= deadline)); then
-    echo "the example pod is not running after 60 s; agent log:" >&2
-    tail -n 30 "$log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-node bin/daemonlet.js node pods --state-dir "$state" -o wide
+setsid nohup node "$root/bin/daemonlet.js" agent --manifests "$manifests" --state-dir "$state" \
+  --hub ws://127.0.0.1:7460 --token "$token" --log-format text >>"$agent_log" 2>&1 </dev/null &
+echo $! >"$run_dir/agent.pid"
+echo "hub (log: $hub_log) and agent (log: $agent_log) started"
+node_name="$(hostname | tr '[:upper:]' '[:lower:]')"
+wait_for "the node to register" "$agent_log" sh -c "node '$root/bin/daemonlet.js' get nodes | grep -q '^$node_name .*Ready'"
+
+daemonlet apply -f examples/log-tailer.yaml
+wait_for "the DaemonSet to be ready" "$agent_log" sh -c \
+  "node '$root/bin/daemonlet.js' get ds -n kube-system log-tailer -o json | grep -q '\"numberReady\": 1'"
 echo
-echo "what the tailer reads (docker logs of the pod's container):"
+daemonlet get ds -A
+echo
+daemonlet get pods -A -o wide
+echo
+echo "what the tailer reads (docker logs of its container):"
 container="$(docker ps -q --filter label=io.daemonlet.container=tailer | head -n 1)"
 deadline=$((SECONDS + 10))
-until docker logs "$container" 2>&1 | grep -q 'daemonlet example'; do
-  ((SECONDS < deadline)) || break
+until docker logs "$container" 2>&1 | grep -q 'daemonlet example' || ((SECONDS >= deadline)); do
   sleep 0.2
 done
 docker logs "$container" 2>&1 | grep -B1 'daemonlet example' | tail -n 2 | sed 's/^/  /'
 cat <<MSG
 
 Next:
-  npx daemonlet node pods --state-dir $state -o wide   # the node's pods, like kubectl get pods
-  tail -f $log                                # what the agent does, a line per action
-  echo hello >>/var/log/daemonlet-example.log; docker logs --tail 1 $container
-  edit or remove the files in $manifests     # the pod is replaced or stopped in seconds
-  bash scripts/run-example.sh stop                    # stops the agent; its pods keep running
+  npx daemonlet get ds -A                    # DESIRED CURRENT READY … like kubectl
+  npx daemonlet get pods -A -o wide
+  npx daemonlet describe ds -n kube-system log-tailer
+  npx daemonlet get nodes -o wide
+  npx daemonlet node pods --state-dir $state   # what this node's agent runs, static pods too
+  bash scripts/run-example.sh stop           # stops hub and agent; the pods keep running
 MSG
