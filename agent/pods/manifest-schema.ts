@@ -8,7 +8,8 @@ import { podSpecSchema } from "./pod-schema.js";
 import { labelSelectorSchema } from "./scheduling-schema.js";
 import { formatted, mapOf, nonNegativeInt } from "./schema-kit.js";
 
-const serverSetMetadata = {
+/** Metadata the API server sets; accepted in manifests and ignored. */
+export const SERVER_SET_METADATA = {
   creationTimestamp: ignored(),
   deletionGracePeriodSeconds: ignored(),
   deletionTimestamp: ignored(),
@@ -30,7 +31,7 @@ const objectMetadata = z.strictObject({
   namespace: formatted(dns1123Label).optional(),
   labels: labels.optional(),
   annotations: annotations.optional(),
-  ...serverSetMetadata,
+  ...SERVER_SET_METADATA,
 });
 
 // Kubernetes ignores a template's name and namespace: the pod gets the DaemonSet's.
@@ -39,7 +40,7 @@ const templateMetadata = z.strictObject({
   namespace: ignored(),
   labels: labels.optional(),
   annotations: annotations.optional(),
-  ...serverSetMetadata,
+  ...SERVER_SET_METADATA,
 });
 
 export const podManifestSchema = z.strictObject({

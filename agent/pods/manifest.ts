@@ -37,7 +37,7 @@ export function parseManifestObject(document: unknown, file: string): ParsedMani
   }
   const kind: unknown = "kind" in input ? input.kind : undefined;
   if (kind === "Pod") {
-    const { value: pod, ignored } = stripIgnored(validate(podManifestSchema, input, file));
+    const { value: pod, ignored } = stripIgnored(validateManifest(podManifestSchema, input, file));
     return {
       kind,
       name: pod.metadata.name,
@@ -49,7 +49,9 @@ export function parseManifestObject(document: unknown, file: string): ParsedMani
     };
   }
   if (kind === "DaemonSet") {
-    const { value: ds, ignored } = stripIgnored(validate(daemonSetManifestSchema, input, file));
+    const { value: ds, ignored } = stripIgnored(
+      validateManifest(daemonSetManifestSchema, input, file),
+    );
     const template = ds.spec.template;
     return {
       kind,
@@ -113,7 +115,12 @@ function dropNulls(value: unknown): unknown {
   );
 }
 
-function validate<S extends z.ZodType>(schema: S, input: unknown, file: string): z.output<S> {
+/** Validates with a manifest schema; a failure is a ManifestError naming every field path. */
+export function validateManifest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  file: string,
+): z.output<S> {
   const result = schema.safeParse(input, { error: messageFor });
   if (result.success) return result.data;
   const unknownFields: ManifestProblemDetail[] = [];

@@ -1,7 +1,7 @@
 // Objects of any kind as `kubectl get -o json|yaml` prints them: one object as itself, several
-// as a `v1 List`. Same conventions as kube-list.ts (which serves `node pods` and is typed for
-// pods): keys sorted as kubectl's generic printer sorts them, JSON indented by four spaces, YAML
-// with sequences flush with their key and YAML 1.1 quoting.
+// as a `v1 List`, so tools written for kubectl's output (jq, yq, scripts) read ours unchanged.
+// Keys sorted as kubectl's generic printer sorts them, JSON indented by four spaces, YAML with
+// sequences flush with their key and YAML 1.1 quoting (so `on`, `no` and timestamps stay strings).
 import { stringify } from "yaml";
 
 function sortKeys(value: unknown): unknown {

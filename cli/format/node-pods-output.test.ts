@@ -88,6 +88,7 @@ describe("renderNodePods", () => {
         },
       ],
       kind: "List",
+      metadata: { resourceVersion: "" },
     };
     assert.deepEqual(renderNodePods(result, "json", now), {
       stdout: `${JSON.stringify(expected, null, 4)}\n`,
@@ -99,7 +100,7 @@ describe("renderNodePods", () => {
     const empty: NodePods = { nodeName: "web1", pods: [], manifestProblems: [] };
     assert.equal(
       renderNodePods(empty, "json", now).stdout,
-      '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List"\n}\n',
+      '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n',
     );
   });
 
@@ -129,6 +130,8 @@ describe("renderNodePods", () => {
         "  status:",
         "    phase: Pending",
         "kind: List",
+        "metadata:",
+        '  resourceVersion: ""',
         "",
       ].join("\n"),
       stderr: warnings,

@@ -3,7 +3,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { NodePods } from "../../agent/local-api/list-pods-codec.js";
 import type { ManifestProblem } from "../../agent/pods/node-pods-view.js";
-import { formatPodListJson, formatPodListYaml } from "./kube-list.js";
+import { formatObjectList } from "./kube-object.js";
 import { formatPodTable } from "./pod-table.js";
 
 export const OUTPUT_FORMATS = ["table", "wide", "json", "yaml"] as const;
@@ -36,9 +36,9 @@ export function renderNodePods(result: NodePods, format: OutputFormat, now: Date
   const warnings = result.manifestProblems.map(warning).join("");
   switch (format) {
     case "json":
-      return { stdout: formatPodListJson(pods), stderr: warnings };
+      return { stdout: formatObjectList(pods, "json"), stderr: warnings };
     case "yaml":
-      return { stdout: formatPodListYaml(pods), stderr: warnings };
+      return { stdout: formatObjectList(pods, "yaml"), stderr: warnings };
     case "table":
     case "wide":
       // Like kubectl, the "nothing here" note goes to stderr so stdout stays parseable.

@@ -5,29 +5,14 @@
 import type { Taint } from "kubernetes-types/core/v1.js";
 import { z } from "zod";
 import { dns1123Subdomain, labelValue, qualifiedName } from "../../agent/pods/field-formats.js";
-import { formatFieldPath } from "../../agent/pods/field-path.js";
 import { ignored, stripIgnored } from "../../agent/pods/field-policy.js";
-import { ManifestError, type ManifestProblemDetail } from "../../agent/pods/manifest-error.js";
+import { validateManifest } from "../../agent/pods/manifest.js";
+import { SERVER_SET_METADATA } from "../../agent/pods/manifest-schema.js";
 import { formatted, mapOf } from "../../agent/pods/schema-kit.js";
 import type { NodeObject } from "../store/index.js";
 import { documentLabel } from "./daemonset-manifest.js";
 import type { ManifestDocument } from "./manifest-documents.js";
 import { TAINT_EFFECTS } from "./types.js";
-
-const serverSetMetadata = {
-  namespace: ignored(),
-  creationTimestamp: ignored(),
-  deletionGracePeriodSeconds: ignored(),
-  deletionTimestamp: ignored(),
-  finalizers: ignored(),
-  generateName: ignored(),
-  generation: ignored(),
-  managedFields: ignored(),
-  ownerReferences: ignored(),
-  resourceVersion: ignored(),
-  selfLink: ignored(),
-  uid: ignored(),
-};
 
 const taintSchema = z.strictObject({
   key: formatted(qualifiedName),
@@ -45,7 +30,8 @@ const nodeManifestSchema = z.strictObject({
     name: formatted(dns1123Subdomain),
     labels: mapOf(qualifiedName, formatted(labelValue)).optional(),
     annotations: mapOf(qualifiedName, z.string()).optional(),
-    ...serverSetMetadata,
+    namespace: ignored(),
+    ...SERVER_SET_METADATA,
   }),
   spec: z
     .strictObject({
@@ -86,11 +72,12 @@ export interface NodeIntent {
 
 /** Throws a ManifestError naming the document and field path when the Node is refused. */
 export function validNode(document: ManifestDocument): NodeIntent {
-  const result = nodeManifestSchema.safeParse(document.value, { error: messageFor });
-  if (!result.success) {
-    throw new ManifestError(documentLabel(document, "Node"), problems(result.error));
-  }
-  const { metadata, spec } = stripIgnored(result.data).value;
+  const valid = validateManifest(
+    nodeManifestSchema,
+    document.value,
+    documentLabel(document, "Node"),
+  );
+  const { metadata, spec } = stripIgnored(valid).value;
   return {
     name: metadata.name,
     ...(metadata.labels && { labels: metadata.labels }),
@@ -115,34 +102,4 @@ export function nodeFromIntent(intent: NodeIntent): NodeObject {
       ...(intent.unschedulable !== undefined && { unschedulable: intent.unschedulable }),
     },
   };
-}
-
-// Messages in Kubernetes's words rather than zod's; the schema's own messages take precedence.
-function messageFor(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== "invalid_type") return undefined;
-  if (issue.input === undefined) return "required";
-  return issue.expected === "object" || issue.expected === "record"
-    ? "must be a mapping"
-    : issue.expected === "array"
-      ? "must be a list"
-      : `must be a ${issue.expected}`;
-}
-
-// Unknown fields first, as the agent's manifest parser orders them: a typo usually explains the
-// rest.
-function problems(error: z.ZodError): [ManifestProblemDetail, ...ManifestProblemDetail[]] {
-  const unknownFields: ManifestProblemDetail[] = [];
-  const others: ManifestProblemDetail[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.filter((p) => typeof p !== "symbol");
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) {
-        unknownFields.push({ fieldPath: formatFieldPath([...path, key]), reason: "unknown field" });
-      }
-    } else {
-      others.push({ fieldPath: formatFieldPath(path), reason: issue.message });
-    }
-  }
-  const [first, ...rest] = [...unknownFields, ...others];
-  return first ? [first, ...rest] : [{ reason: "is invalid" }];
 }

@@ -7,6 +7,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { waitFor } from "../support/wait.js";
+import { execIn } from "../support/docker-exec.js";
 
 const docker = new Docker();
 const IMAGE = "busybox:1.36";
@@ -30,22 +31,7 @@ async function containersOf(node: string, all = false) {
 }
 
 async function exec(id: string, cmd: string[]): Promise<string> {
-  const e = await docker
-    .getContainer(id)
-    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await e.start({});
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const out = { write: (c: Buffer) => chunks.push(c) };
-    docker.modem.demuxStream(
-      stream,
-      out as unknown as NodeJS.WritableStream,
-      out as unknown as NodeJS.WritableStream,
-    );
-    stream.on("end", () => resolve());
-    stream.on("error", reject);
-  });
-  return Buffer.concat(chunks).toString();
+  return (await execIn(docker, id, cmd)).output;
 }
 
 function containerStatus(pod: Pod | undefined, name = "app") {
