@@ -82,7 +82,10 @@ export class Agent implements NodePodsView {
           runningPodUids: this.observer.podUids(),
         }),
       });
-      this.hub.onChange(() => this.onDesiredChanged());
+      this.hub.onChange(() => {
+        this.onDesiredChanged();
+        this.scheduleReport();
+      });
     }
   }
 
@@ -159,7 +162,7 @@ export class Agent implements NodePodsView {
       this.reportTimer = undefined;
       // Terminating pods are reported too: the hub learns a pod is gone only when its containers
       // are, so a replacement never starts beside it.
-      this.hub?.reportStatuses(this.pods());
+      this.hub?.reportStatuses([...this.pods(), ...(this.hub?.refusedPods() ?? [])]);
     }, 100);
   }
 
@@ -204,6 +207,7 @@ export class Agent implements NodePodsView {
         hasPredecessor: (pod) => this.hasPredecessor(pod),
         onFinished: (podUid) => {
           this.workers.delete(podUid);
+          this.hub?.reportGone(podUid);
           this.scheduleReport();
         },
         onViewUpdated: () => this.scheduleReport(),

@@ -98,7 +98,18 @@ export class StoreAgentBackend implements GatewayBackend {
   heartbeat(nodeName: string, _heartbeat: NodeHeartbeat): void {
     // Node conditions from the agent (pressure, engine health) come with the fleet visibility
     // work; for now a heartbeat only says the node is alive.
+    this.requireNode(nodeName);
     this.liveness.seen(nodeName);
+  }
+
+  /**
+   * A node deleted while its agent stays connected: ending the session makes the agent
+   * reconnect, and its Hello registers the node again.
+   */
+  private requireNode(nodeName: string): void {
+    if (!this.store.get("Node", "", nodeName)) {
+      throw new Error(`node ${nodeName} was deleted; the agent must register again`);
+    }
   }
 
   podsForNode(nodeName: string): AssignedPod[] {
@@ -123,6 +134,7 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
+    this.requireNode(nodeName);
     this.liveness.seen(nodeName);
     for (const pod of pods) {
       try {
@@ -136,7 +148,11 @@ export class StoreAgentBackend implements GatewayBackend {
     if (goneUids.length === 0) return;
     const gone = new Set(goneUids);
     for (const pod of this.store.list<PodObject>("Pod", { nodeName }).items) {
-      if (!gone.has(pod.metadata.uid ?? "")) continue;
+      // A mirror pod has a uid of the hub's; the agent knows its static pod by the one it keeps.
+      const agentUid = isMirrorPod(pod)
+        ? pod.metadata.annotations?.[MIRROR_ANNOTATION]
+        : pod.metadata.uid;
+      if (!gone.has(agentUid ?? "")) continue;
       if (pod.metadata.deletionTimestamp || isMirrorPod(pod)) removePod(this.store, pod);
     }
   }

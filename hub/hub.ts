@@ -56,9 +56,11 @@ export class Hub {
       if (req.url === "/healthz") {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       } else if (req.url === "/metrics") {
-        void metrics.metrics().then((body) => {
-          res.writeHead(200, { "content-type": metrics.contentType }).end(body);
-        });
+        metrics.metrics().then(
+          (body) => res.writeHead(200, { "content-type": metrics.contentType }).end(body),
+          (err: unknown) =>
+            res.writeHead(500, { "content-type": "text/plain" }).end(`${String(err)}\n`),
+        );
       } else {
         res.writeHead(404).end();
       }

@@ -1,10 +1,12 @@
 import type { Taint } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import { NODE_TAINT } from "./placement/index.js";
-import { isConflict, type NodeObject, type Store } from "./store/index.js";
+import { isConflict, type NodeObject, type PodObject, type Store } from "./store/index.js";
 import { readyCondition } from "./agent-backend.js";
-import { rfc3339 } from "./pod-termination.js";
+import { collectPodsOfNode, rfc3339 } from "./pod-termination.js";
 import { recordEvent } from "./events.js";
+
+const NODE_UNREACHABLE = "NodeUnreachable";
 
 export interface NodeLivenessOptions {
   /** A node silent this long becomes Ready=Unknown and gets the unreachable taint. */
@@ -25,6 +27,7 @@ export const DEFAULT_NODE_LIVENESS: NodeLivenessOptions = {
 export class NodeLiveness {
   private readonly lastSeen = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  private unwatch?: () => void;
   private startedAt = Date.now();
 
   constructor(
@@ -38,10 +41,17 @@ export class NodeLiveness {
     this.startedAt = Date.now();
     this.timer = setInterval(() => this.check(), this.options.checkIntervalMs);
     this.timer.unref();
+    this.unwatch = this.store.watch<NodeObject>("Node", (e) => {
+      if (e.type !== "DELETED") return;
+      const name = e.object.metadata.name ?? "";
+      this.lastSeen.delete(name);
+      collectPodsOfNode(this.store, name);
+    });
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.unwatch?.();
   }
 
   seen(nodeName: string): void {
@@ -56,6 +66,16 @@ export class NodeLiveness {
       const last = this.lastSeen.get(node.metadata.name ?? "") ?? this.startedAt;
       if (now - last > this.options.graceMs && readyStatus(node) !== "Unknown") {
         this.setReachable(node, false);
+      }
+    }
+  }
+
+  private setPodsReachable(nodeName: string, reachable: boolean): void {
+    for (const pod of this.store.list<PodObject>("Pod", { nodeName }).items) {
+      try {
+        this.store.updateStatus(reachable ? readyAgain(pod) : notReady(pod));
+      } catch (err) {
+        if (!isConflict(err)) throw err;
       }
     }
   }
@@ -86,6 +106,7 @@ export class NodeLiveness {
       if (!isConflict(err)) throw err;
       return; // the next check or heartbeat tries again on the newer object
     }
+    this.setPodsReachable(name, reachable);
     const ref = { apiVersion: "v1", kind: "Node", name, uid: node.metadata.uid };
     recordEvent(
       this.store,
@@ -102,6 +123,40 @@ export class NodeLiveness {
         graceSeconds: this.options.graceMs / 1000,
       });
   }
+}
+
+/**
+ * As Kubernetes does: nobody can vouch for the pods of a silent node, so they are not Ready (the
+ * DaemonSet counts them unavailable and alerts fire); the agent's status resend on reconnect
+ * restores what is true.
+ */
+function notReady(pod: PodObject): PodObject {
+  const now = rfc3339(new Date());
+  const conditions = (pod.status?.conditions ?? []).map((c) =>
+    (c.type === "Ready" || c.type === "ContainersReady") && c.status === "True"
+      ? {
+          ...c,
+          status: "False",
+          reason: NODE_UNREACHABLE,
+          message: "the node's agent is silent",
+          lastTransitionTime: now,
+        }
+      : c,
+  );
+  return { ...pod, status: { ...pod.status, conditions } };
+}
+
+/**
+ * Undoes exactly what notReady did. The agent only sends what changed since its last report: if
+ * the pod really changed while the node was silent, that report corrects this at once.
+ */
+function readyAgain(pod: PodObject): PodObject {
+  const conditions = (pod.status?.conditions ?? []).map((c) =>
+    c.reason === NODE_UNREACHABLE
+      ? { type: c.type, status: "True", lastTransitionTime: rfc3339(new Date()) }
+      : c,
+  );
+  return { ...pod, status: { ...pod.status, conditions } };
 }
 
 function readyStatus(node: NodeObject): string | undefined {

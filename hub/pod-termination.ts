@@ -24,13 +24,15 @@ export function terminatePod(store: Store, pod: Pod, logger: Logger): void {
   const namespace = pod.metadata?.namespace ?? "default";
   const name = pod.metadata?.name ?? "";
   const stored = store.get<PodObject>("Pod", namespace, name);
-  if (!stored || stored.metadata.deletionTimestamp) return;
+  if (!stored) return;
   const nodeName = stored.spec?.nodeName;
   const nodeKnown = nodeName !== undefined && store.get("Node", "", nodeName) !== undefined;
+  // Checked before "already terminating": a pod whose node is gone will never be reported gone.
   if (!nodeKnown || isMirrorPod(stored)) {
     removePod(store, stored);
     return;
   }
+  if (stored.metadata.deletionTimestamp) return;
   store.update<PodObject>({
     ...stored,
     metadata: { ...stored.metadata, deletionTimestamp: rfc3339(new Date()) },
@@ -52,4 +54,9 @@ export function removePod(store: Store, pod: Pod): void {
 
 export function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** A deleted node's pods go with it, whoever owns them: no agent will ever report them gone. */
+export function collectPodsOfNode(store: Store, nodeName: string): void {
+  for (const pod of store.list<PodObject>("Pod", { nodeName }).items) removePod(store, pod);
 }

@@ -136,3 +136,19 @@ describe("assigned-pods.json", () => {
     });
   }
 });
+
+describe("AssignedPodSet refusals", () => {
+  it("keeps why a pod was refused, and names it once when the hub removes it", () => {
+    const { logger } = capturingLogger();
+    const set = new AssignedPodSet(NODE, logger);
+    const bad = received("bad", { spec: { containers: [{ name: "main" }] } });
+    set.apply(1, [bad, received("good")], []);
+    const [refused] = set.refused();
+    assert.equal(refused?.pod.uid, bad.uid);
+    assert.match(refused?.problem ?? "", /image/);
+    assert.deepEqual(set.takeRemovedRefused(), []);
+    set.apply(2, [], [bad.uid, received("good").uid]);
+    assert.deepEqual(set.takeRemovedRefused(), [bad.uid]);
+    assert.deepEqual(set.takeRemovedRefused(), []);
+  });
+});

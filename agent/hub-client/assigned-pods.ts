@@ -19,11 +19,14 @@ interface Entry {
   /** Canonical JSON of `pod`, to tell a changed pod from one sent again unchanged. */
   key: string;
   desired?: DesiredPod;
+  /** Why the node refused the pod, when it did. */
+  problem?: string;
 }
 
 export class AssignedPodSet {
   private entries = new Map<string, Entry>();
   private appliedVersion = 0;
+  private removedRefused: string[] = [];
 
   constructor(
     private readonly nodeName: string,
@@ -54,27 +57,46 @@ export class AssignedPodSet {
   apply(version: number, upserts: readonly ReceivedPod[], removedUids: readonly string[]): boolean {
     this.appliedVersion = version;
     let changed = false;
-    for (const uid of removedUids) changed = this.entries.delete(uid) || changed;
+    for (const uid of removedUids) {
+      const entry = this.entries.get(uid);
+      if (entry && !entry.desired) this.removedRefused.push(uid);
+      changed = this.entries.delete(uid) || changed;
+    }
     for (const pod of upserts) {
       const key = canonicalJson(pod);
       if (this.entries.get(pod.uid)?.key === key) continue;
       changed = true;
-      this.entries.set(pod.uid, { pod, key, desired: this.validate(pod) });
+      this.entries.set(pod.uid, { pod, key, ...this.validate(pod) });
     }
     return changed;
   }
 
-  private validate(pod: ReceivedPod): DesiredPod | undefined {
+  /** Pods the node refused, with the reason, so the hub can show why they do not run. */
+  refused(): { pod: ReceivedPod; problem: string }[] {
+    return [...this.entries.values()].flatMap((e) =>
+      e.problem === undefined ? [] : [{ pod: e.pod, problem: e.problem }],
+    );
+  }
+
+  /** Refused pods removed since the last call: no worker will ever report them gone. */
+  takeRemovedRefused(): string[] {
+    const uids = this.removedRefused;
+    this.removedRefused = [];
+    return uids;
+  }
+
+  private validate(pod: ReceivedPod): { desired?: DesiredPod; problem?: string } {
     try {
-      return toDesiredPod(pod, this.nodeName);
+      return { desired: toDesiredPod(pod, this.nodeName) };
     } catch (error) {
       // Anything that stops one pod from being read stops that pod only.
+      const problem = error instanceof Error ? error.message : String(error);
       this.logger.error("refusing a pod from the hub", {
         pod: `${pod.namespace}/${pod.name}`,
         uid: pod.uid,
-        problem: error instanceof Error ? error.message : String(error),
+        problem,
       });
-      return undefined;
+      return { problem };
     }
   }
 }

@@ -115,6 +115,35 @@ export class HubClient {
    */
   reportStatuses(pods: Pod[]): void {
     this.reporter.observe(pods);
+    this.flushStatus();
+  }
+
+  /** A pod the node no longer has (its worker finished): reported even if it never ran. */
+  reportGone(uid: string): void {
+    this.reporter.gone(uid);
+    this.flushStatus();
+  }
+
+  /**
+   * The pods this node refused, shaped as Pending pods with the reason, so `get pods` on the hub
+   * says why they do not run rather than showing them Pending with no word.
+   */
+  refusedPods(): Pod[] {
+    return this.assigned.refused().map(({ pod, problem }) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: pod.name,
+        namespace: pod.namespace || "default",
+        uid: pod.uid,
+        labels: pod.labels,
+        annotations: pod.annotations,
+      },
+      status: { phase: "Pending", reason: "PodRefused", message: problem },
+    }));
+  }
+
+  private flushStatus(): void {
     if (!this.connection?.established) return;
     const changes = this.reporter.changes();
     if (changes) this.sendStatus(this.connection, changes);
@@ -183,6 +212,7 @@ export class HubClient {
 
   /** Stores the new set, tells the listeners if it changed; true once it is on disk. */
   private applied(version: number, changed: boolean): Promise<boolean> {
+    for (const uid of this.assigned.takeRemovedRefused()) this.reporter.gone(uid);
     if (changed) {
       for (const listener of this.listeners) {
         try {

@@ -67,3 +67,21 @@ describe("status reporter", () => {
     assert.deepEqual(reporter.everything(), { pods: [], goneUids: [] });
   });
 });
+
+describe("StatusReporter.gone", () => {
+  it("reports a pod gone that was never sent, once", () => {
+    const reporter = new StatusReporter();
+    reporter.observe([]);
+    reporter.gone("never-sent");
+    assert.deepEqual(reporter.changes()?.goneUids, ["never-sent"]);
+    assert.equal(reporter.changes(), undefined);
+  });
+
+  it("reports a sent pod gone at once, even before the next observe", () => {
+    const reporter = new StatusReporter();
+    reporter.observe([{ metadata: { uid: "u1" }, status: { phase: "Running" } }]);
+    assert.equal(reporter.changes()?.pods.length, 1);
+    reporter.gone("u1");
+    assert.deepEqual(reporter.changes(), { pods: [], goneUids: ["u1"] });
+  });
+});

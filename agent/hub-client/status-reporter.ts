@@ -14,12 +14,20 @@ export class StatusReporter {
   private latest = new Map<string, Pod>();
   /** uid → fingerprint of what the hub was last sent; kept across reconnects, for goneUids. */
   private readonly sent = new Map<string, string>();
+  /** Pods gone before the hub was ever sent them (refused, or quick to go): still to report. */
+  private readonly unsentGone = new Set<string>();
 
   /** The agent's current pods; pods without a uid cannot be reported and are left out. */
   observe(pods: readonly Pod[]): void {
     this.latest = new Map(
       pods.flatMap((p): [string, Pod][] => (p.metadata?.uid ? [[p.metadata.uid, p]] : [])),
     );
+  }
+
+  /** A pod the node no longer has, whether or not its status was ever sent. */
+  gone(uid: string): void {
+    this.latest.delete(uid);
+    if (!this.sent.has(uid)) this.unsentGone.add(uid);
   }
 
   /** Pods whose status or metadata changed since they were last sent; undefined if none did. */
@@ -43,6 +51,8 @@ export class StatusReporter {
     }
     const goneUids = [...this.sent.keys()].filter((uid) => !this.latest.has(uid));
     for (const uid of goneUids) this.sent.delete(uid);
+    for (const uid of this.unsentGone) if (!this.latest.has(uid)) goneUids.push(uid);
+    this.unsentGone.clear();
     return { pods, goneUids };
   }
 }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assertRefused, container, daemonSet, FILE, pod, refusal } from "./fixtures/manifests.js";
+import {
+  assertRefused,
+  container,
+  daemonSet,
+  FILE,
+  parse,
+  pod,
+  refusal,
+} from "./fixtures/manifests.js";
 
 describe("parseManifest: refused fields", () => {
   const probe = { httpGet: { path: "/", port: 80 } };
@@ -301,5 +309,17 @@ describe("parseManifest: pod, metadata and DaemonSet rules", () => {
       refusal(ds),
       `${FILE}: spec.updateStrategy.rollingUpdate.maxUnavailable: may not be 0 when maxSurge is 0`,
     );
+  });
+
+  it("refuses OnDelete and surge until rollouts support them, rather than ignoring them", () => {
+    const onDelete = daemonSet({}, { spec: { updateStrategy: { type: "OnDelete" } } });
+    assert.match(refusal(onDelete), /spec\.updateStrategy\.type: OnDelete is not supported yet/);
+    const surge = daemonSet({}, { spec: { updateStrategy: { rollingUpdate: { maxSurge: 1 } } } });
+    assert.match(
+      refusal(surge),
+      /spec\.updateStrategy\.rollingUpdate\.maxSurge: surge is not supported yet/,
+    );
+    const defaults = { rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+    assert.doesNotThrow(() => parse(daemonSet({}, { spec: { updateStrategy: defaults } })));
   });
 });

@@ -7,6 +7,7 @@ import winston from "winston";
 import { DaemonSetController } from "./daemonset-controller.js";
 import {
   openSqliteStore,
+  type ControllerRevisionObject,
   type DaemonSetObject,
   type NodeObject,
   type PodObject,
@@ -144,5 +145,75 @@ describe("DaemonSetController on a real store", () => {
       "never more than one at a time",
     );
     assert.equal(store.list("ControllerRevision").items.length, 2);
+  });
+});
+
+describe("DaemonSetController across DaemonSet generations", () => {
+  let dir: string;
+  let store: SqliteStore;
+  let controller: DaemonSetController;
+  const pods = () => store.list<PodObject>("Pod").items;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-controller-"));
+    store = openSqliteStore(dir);
+    controller = new DaemonSetController(store, (pod) => terminatePod(store, pod, logger), logger);
+    store.create(node("a"));
+    controller.start();
+  });
+
+  afterEach(async () => {
+    controller.stop();
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a DaemonSet deleted and made again waits for the old pod to be gone: never two", async () => {
+    const first = store.create(daemonSet());
+    await waitFor(() => pods(), { what: "one pod", until: (p) => p.length === 1 });
+    store.delete("DaemonSet", "default", "tailer");
+    store.create(daemonSet());
+    const old = await waitFor(() => pods().find((p) => p.metadata.deletionTimestamp), {
+      what: "the old pod terminating",
+    });
+    assert.equal(old.metadata.ownerReferences?.[0]?.uid, first.metadata.uid);
+    assert.equal(pods().length, 1, "no new pod beside the terminating one");
+    removePod(store, old);
+    const fresh = await waitFor(() => pods(), {
+      what: "the new pod",
+      until: (p) => p.length === 1 && !p[0]?.metadata.deletionTimestamp,
+    });
+    assert.notEqual(fresh[0]?.metadata.ownerReferences?.[0]?.uid, first.metadata.uid);
+  });
+
+  it("keeps revisionHistoryLimit old revisions and drops them with the DaemonSet", async () => {
+    const ds = daemonSet();
+    ds.spec!.revisionHistoryLimit = 1;
+    store.create(ds);
+    await waitFor(() => store.list("ControllerRevision").items, {
+      what: "revision 1",
+      until: (r) => r.length === 1,
+    });
+    for (const image of ["busybox:2", "busybox:3", "busybox:4"]) {
+      const stored = store.get<DaemonSetObject>("DaemonSet", "default", "tailer")!;
+      store.update({
+        ...stored,
+        spec: { ...daemonSet(undefined, image).spec!, revisionHistoryLimit: 1 },
+      });
+      await waitFor(() => store.list("ControllerRevision").items, {
+        what: `a revision for ${image}`,
+        until: (r) => r.some((x) => JSON.stringify(x).includes(image)),
+      });
+    }
+    const kept = store
+      .list<ControllerRevisionObject>("ControllerRevision")
+      .items.map((r) => r.revision)
+      .sort();
+    assert.deepEqual(kept, [3, 4]);
+    store.delete("DaemonSet", "default", "tailer");
+    await waitFor(() => store.list("ControllerRevision").items, {
+      what: "revisions gone",
+      until: (r) => r.length === 0,
+    });
   });
 });

@@ -11,6 +11,7 @@ import { REVISION_HASH_LABEL, templateHash } from "./template-hash.js";
 import { WorkQueue } from "./work-queue.js";
 
 const COMPONENT = "daemonset-controller";
+const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 // Kubernetes's generateName alphabet: no vowels (no words) and no look-alike characters.
 const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -48,9 +49,7 @@ export class DaemonSetController {
       this.store.watch<DaemonSet & KubeObject>("DaemonSet", (e) => this.queue.add(keyOf(e.object))),
       this.store.watch<Node & KubeObject>("Node", () => this.enqueueAll()),
       this.store.watch<Pod & KubeObject>("Pod", (e) => {
-        const owner = e.object.metadata?.ownerReferences?.find(
-          (r) => r.kind === "DaemonSet" && r.controller,
-        );
+        const owner = daemonSetOwner(e.object);
         if (owner) this.queue.add(`${e.object.metadata?.namespace ?? "default"}/${owner.name}`);
       }),
     );
@@ -65,28 +64,49 @@ export class DaemonSetController {
     this.queue.stop();
   }
 
+  /** Every DaemonSet, and every DaemonSet some pod names as owner (it may be gone). */
   private enqueueAll(): void {
-    for (const ds of this.store.list<DaemonSet & KubeObject>("DaemonSet").items)
+    for (const ds of this.store.list<DaemonSet & KubeObject>("DaemonSet").items) {
       this.queue.add(keyOf(ds));
+    }
+    for (const pod of this.store.list<Pod & KubeObject>("Pod").items) {
+      const owner = daemonSetOwner(pod);
+      if (owner) this.queue.add(`${pod.metadata?.namespace ?? "default"}/${owner.name}`);
+    }
+  }
+
+  private ownedPods(namespace: string, name: string): (Pod & KubeObject)[] {
+    return this.store
+      .list<Pod & KubeObject>("Pod", { namespace })
+      .items.filter((p) => daemonSetOwner(p)?.name === name);
   }
 
   private sync(key: string): void {
     const [namespace = "default", name = ""] = key.split("/");
     const ds = this.store.get<DaemonSet & KubeObject>("DaemonSet", namespace, name);
-    const owned = this.store
-      .list<Pod & KubeObject>("Pod", { namespace })
-      .items.filter((p) =>
-        p.metadata?.ownerReferences?.some((r) => r.kind === "DaemonSet" && r.name === name),
-      );
-    if (!ds || ds.metadata?.deletionTimestamp) {
-      for (const pod of owned) {
-        if (!pod.metadata?.deletionTimestamp) this.deletePod(pod, `DaemonSet ${key} deleted`);
+    const live = ds && !ds.metadata?.deletionTimestamp ? ds : undefined;
+    // Pods of a deleted DaemonSet, or of an earlier one of the same name, are terminated; until
+    // they are gone they hold their nodes, so a recreated DaemonSet never runs two pods on one.
+    for (const pod of this.ownedPods(namespace, name)) {
+      if (pod.metadata?.deletionTimestamp || daemonSetOwner(pod)?.uid === live?.metadata?.uid) {
+        continue;
       }
+      this.deletePod(
+        pod,
+        live ? `it belongs to an earlier DaemonSet ${key}` : `DaemonSet ${key} deleted`,
+      );
+    }
+    if (!live) {
+      this.pruneRevisionsOfDeleted(namespace, name);
       return;
     }
-    const ownedByThis = owned.filter((p) =>
-      p.metadata?.ownerReferences?.some((r) => r.uid === ds.metadata?.uid),
+    const owned = this.ownedPods(namespace, name).filter(
+      (p) => daemonSetOwner(p)?.uid === live.metadata?.uid || p.metadata?.deletionTimestamp,
     );
+    this.syncLive(live, owned);
+  }
+
+  private syncLive(ds: DaemonSet & KubeObject, ownedByThis: (Pod & KubeObject)[]): void {
     const template = ds.spec?.template ?? {};
     const hash = templateHash(template);
     this.ensureRevision(ds, hash);
@@ -150,16 +170,21 @@ export class DaemonSetController {
     });
   }
 
-  /** Each distinct template is kept as a ControllerRevision, numbered in order of first use. */
+  /**
+   * Each distinct template is kept as a ControllerRevision, numbered in order of first use; the
+   * newest `revisionHistoryLimit` (default 10) old ones are kept besides the current one.
+   */
   private ensureRevision(ds: DaemonSet & KubeObject, hash: string): void {
     const namespace = ds.metadata?.namespace ?? "default";
     const name = `${ds.metadata?.name}-${hash}`;
-    if (this.store.get("ControllerRevision", namespace, name)) return;
-    const existing = this.store
-      .list<ControllerRevision & KubeObject>("ControllerRevision", { namespace })
-      .items.filter((r) => r.metadata?.ownerReferences?.some((o) => o.uid === ds.metadata?.uid));
-    const revision = Math.max(0, ...existing.map((r) => r.revision)) + 1;
-    const object: ControllerRevision & KubeObject = {
+    const mine = this.revisionsOf(namespace, ds.metadata?.name ?? "", ds.metadata?.uid);
+    if (mine.some((r) => r.metadata.name === name)) return;
+    // Left by an earlier DaemonSet of the same name with the same template.
+    if (this.store.get("ControllerRevision", namespace, name)) {
+      this.store.delete("ControllerRevision", namespace, name);
+    }
+    const revision = Math.max(0, ...mine.map((r) => r.revision)) + 1;
+    this.store.create<ControllerRevision & KubeObject>({
       apiVersion: "apps/v1",
       kind: "ControllerRevision",
       metadata: {
@@ -170,8 +195,27 @@ export class DaemonSetController {
       },
       data: { spec: { template: ds.spec?.template } },
       revision,
-    };
-    this.store.create(object);
+    });
+    const limit = ds.spec?.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT;
+    const old = mine.sort((a, b) => b.revision - a.revision).slice(limit);
+    for (const r of old) this.store.delete("ControllerRevision", namespace, r.metadata.name ?? "");
+  }
+
+  /** Revisions of the DaemonSet `name`; with `uid`, those of that very DaemonSet only. */
+  private revisionsOf(namespace: string, name: string, uid?: string) {
+    return this.store
+      .list<ControllerRevision & KubeObject>("ControllerRevision", { namespace })
+      .items.filter((r) =>
+        r.metadata.ownerReferences?.some(
+          (o) => o.kind === "DaemonSet" && o.name === name && (uid === undefined || o.uid === uid),
+        ),
+      );
+  }
+
+  private pruneRevisionsOfDeleted(namespace: string, name: string): void {
+    for (const r of this.revisionsOf(namespace, name)) {
+      this.store.delete("ControllerRevision", namespace, r.metadata.name ?? "");
+    }
   }
 }
 
@@ -210,6 +254,10 @@ function ownerRef(ds: DaemonSet) {
 
 function randomSuffix(): string {
   return Array.from({ length: 5 }, () => NAME_ALPHABET[randomInt(NAME_ALPHABET.length)]).join("");
+}
+
+function daemonSetOwner(pod: Pod) {
+  return pod.metadata?.ownerReferences?.find((r) => r.kind === "DaemonSet" && r.controller);
 }
 
 function keyOf(o: { metadata?: { namespace?: string; name?: string } }): string {
