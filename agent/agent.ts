@@ -204,6 +204,7 @@ export class Agent implements NodePodsView {
         listContainers: (podUid) =>
           withDeadline(this.runtime.list({ node: this.nodeName, podUid }), ENGINE_DEADLINE_MS),
         desired: (podUid) => this.desiredByUid.get(podUid),
+        mayRemove: () => this.staticPods.podSetKnown() && (this.hub?.podSetKnown() ?? true),
         hasPredecessor: (pod) => this.hasPredecessor(pod),
         onFinished: (podUid) => {
           this.workers.delete(podUid);

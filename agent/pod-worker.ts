@@ -16,6 +16,8 @@ export interface PodWorkerDeps {
   executor: StepExecutor;
   listContainers(podUid: string): Promise<ObservedContainer[]>;
   desired(podUid: string): DesiredPod | undefined;
+  /** False while a source could not be read: a pod nobody claims may be one it would claim. */
+  mayRemove(): boolean;
   /** True while another pod of the same namespace/name still has containers. */
   hasPredecessor(pod: DesiredPod): boolean;
   /** The pod is gone and cleaned up: the worker can be dropped. */
@@ -96,6 +98,11 @@ export class PodWorker {
     }
     const desired = deps.desired(uid);
     const now = Date.now();
+    if (!desired && !deps.mayRemove()) {
+      this.updateView(desired, now);
+      this.schedule(RETRY_AFTER_ERROR_MS);
+      return;
+    }
     const steps = planPod({
       uid,
       desired,

@@ -30,6 +30,8 @@ export class StaticPodSource {
   private debounce?: NodeJS.Timeout;
   private dirProblem?: string;
   private scanning?: Promise<void>;
+  /** A scan has read the directory (or found it absent): absence from it now means "remove". */
+  private scanned = false;
 
   constructor(
     private readonly dir: string,
@@ -50,6 +52,10 @@ export class StaticPodSource {
     clearInterval(this.timer);
     clearTimeout(this.debounce);
     this.watcher?.close();
+  }
+
+  podSetKnown(): boolean {
+    return this.scanned;
   }
 
   pods(): DesiredPod[] {
@@ -98,6 +104,7 @@ export class StaticPodSource {
       this.setDirProblem(undefined);
       names = [];
     }
+    this.scanned = true;
     if (!this.watcher && names.length > 0) this.watchDir();
     const next = new Map<string, FileState>();
     const claimed = new Map<string, string>();

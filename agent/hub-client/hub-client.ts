@@ -65,6 +65,11 @@ export class HubClient {
   private resyncTimer?: NodeJS.Timeout;
   /** Writes of assigned-pods.json, one after another, so the last set written is the newest. */
   private saving: Promise<void> = Promise.resolve();
+  /**
+   * False while the node does not know its hub pods: the saved set could not be read and no
+   * snapshot has come yet. Until then the agent must not remove containers nobody claims.
+   */
+  private known = true;
   /** Failures in a row, so an unreachable hub is logged once as a warning and then quietly. */
   private failures = 0;
 
@@ -92,6 +97,11 @@ export class HubClient {
     clearInterval(this.resyncTimer);
     await this.connection?.close();
     await this.saving;
+  }
+
+  /** The hub's pod set is known (from disk or from the hub): absence from it means "remove". */
+  podSetKnown(): boolean {
+    return this.known;
   }
 
   connected(): boolean {
@@ -160,9 +170,11 @@ export class HubClient {
         pods: state.pods.length,
       });
     } catch (error) {
-      // Without the file the node runs no hub pods until the hub is back; say so plainly.
+      // Without the file the node does not know its hub pods until the hub is back: it keeps
+      // every container it has meanwhile, and says so plainly.
+      this.known = false;
       this.opts.logger.error(
-        "cannot load the pods last assigned by the hub; starting without them",
+        "cannot load the pods last assigned by the hub; keeping all containers until the hub answers",
         {
           error: error instanceof Error ? error.message : String(error),
         },
@@ -188,7 +200,12 @@ export class HubClient {
       }),
       conditions: () => this.opts.conditions?.() ?? [],
       welcomed: () => this.onWelcomed(),
-      snapshot: (version, pods) => this.applied(version, this.assigned.replace(version, pods)),
+      snapshot: (version, pods) => {
+        const changed = this.assigned.replace(version, pods);
+        const wasKnown = this.known;
+        this.known = true;
+        return this.applied(version, changed || !wasKnown);
+      },
       delta: (version, upserts, removed) =>
         this.applied(version, this.assigned.apply(version, upserts, removed)),
       closed: (end) => this.onClosed(end),

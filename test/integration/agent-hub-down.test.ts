@@ -1,0 +1,109 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import Docker from "dockerode";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { AgentProcess } from "../support/agent-process.js";
+import { HubProcess } from "../support/hub-process.js";
+import { daemonlet } from "../support/cli-run.js";
+import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { waitFor } from "../support/wait.js";
+
+const docker = new Docker();
+
+const MANIFEST = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: keeper}
+spec:
+  selector: {matchLabels: {app: keeper}}
+  template:
+    metadata: {labels: {app: keeper}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - {name: app, image: busybox:1.36, command: [sleep, "3600"]}
+`;
+
+describe("an agent whose hub is away keeps its hub pods", () => {
+  let hub: HubProcess;
+  let agent: AgentProcess;
+
+  const runningIds = async () =>
+    (await docker.listContainers({ filters: { label: [`io.daemonlet.node=${agent.nodeName}`] } }))
+      .map((c) => c.Id)
+      .sort();
+  const keeperRunning = async (): Promise<Pod | undefined> =>
+    (await agent.pods()).find(
+      (p) => p.metadata?.name?.startsWith("keeper-") && p.status?.phase === "Running",
+    );
+
+  before(async () => {
+    hub = await HubProcess.create();
+    await hub.start();
+    agent = await AgentProcess.create("hubdown", hub.agentArgs());
+    await agent.start();
+  });
+
+  after(async () => {
+    await agent?.dispose();
+    await hub?.dispose();
+    if (agent) await removeNodeContainers(agent.nodeName);
+  });
+
+  it("restarts without a hub, even with its saved pod set damaged, and touches no container", async () => {
+    await writeFile(path.join(hub.dataDir, "keeper.yaml"), MANIFEST);
+    const applied = await daemonlet([
+      "apply",
+      "-f",
+      path.join(hub.dataDir, "keeper.yaml"),
+      "--hub",
+      hub.api,
+    ]);
+    assert.equal(applied.code, 0, applied.stderr);
+    await waitFor(keeperRunning, { timeoutMs: 30_000, what: "the DaemonSet pod running" });
+    const ids = await runningIds();
+    assert.equal(ids.length, 1);
+
+    await hub.kill("SIGKILL");
+    await agent.kill("SIGKILL");
+    await agent.start();
+    await waitFor(keeperRunning, { timeoutMs: 30_000, what: "the pod known from the saved set" });
+    assert.deepEqual(await runningIds(), ids);
+
+    await agent.kill("SIGKILL");
+    await writeFile(path.join(agent.stateDir, "assigned-pods.json"), "{ this is not json");
+    const mark = agent.logs.length;
+    await agent.start();
+    // Several relists and resyncs pass; nothing may be stopped meanwhile.
+    await waitFor(() => agent.logs.slice(mark).filter((l) => l.message === "agent running"), {
+      what: "the agent up",
+    });
+    assert.ok(
+      agent.logs.slice(mark).some((l) => /cannot load the pods last assigned/.test(l.message)),
+    );
+    await waitFor(async () => (await agent.pods()).length, {
+      timeoutMs: 30_000,
+      what: "the agent to report its containers",
+      until: (n) => n > 0,
+    });
+    assert.deepEqual(await runningIds(), ids);
+    assert.deepEqual(
+      agent.logs.slice(mark).filter((l) => /(stopping|removing) container/.test(l.message)),
+      [],
+    );
+
+    await hub.start();
+    await waitFor(keeperRunning, {
+      timeoutMs: 60_000,
+      what: "the hub's snapshot to claim the pod again",
+    });
+    assert.deepEqual(await runningIds(), ids, "the same container throughout");
+    assert.deepEqual(
+      agent.logs
+        .slice(mark)
+        .filter((l) => /(stopping|removing|starting) container/.test(l.message)),
+      [],
+    );
+  });
+});
