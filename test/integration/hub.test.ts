@@ -121,6 +121,37 @@ describe("hub with three agents on one engine", () => {
     for (const p of pods) assert.match(p.metadata?.name ?? "", /^tailer-[a-z0-9]{5}$/);
   });
 
+  it("concurrent applies of one DaemonSet create it once and never two pods on a node", async () => {
+    await writeFile(path.join(dir, "racer.yaml"), daemonSet("racer"));
+    const outputs = await Promise.all(
+      [1, 2, 3, 4].map(() => cli("apply", "-f", path.join(dir, "racer.yaml"))),
+    );
+    assert.equal(outputs.filter((o) => /racer created/.test(o)).length, 1, outputs.join(""));
+    const onePerNode = (pods: Pod[]) => {
+      const nodes = pods
+        .filter((p) => p.metadata?.name?.startsWith("racer-"))
+        .map((p) => p.spec?.nodeName);
+      return new Set(nodes).size === nodes.length ? nodes.length : -1;
+    };
+    const count = await waitFor(async () => onePerNode(await list<Pod>("pods")), {
+      timeoutMs: 30_000,
+      what: "one racer pod on each node",
+      until: (n) => n === agents.length || n === -1,
+    });
+    assert.equal(count, agents.length, "a node got two pods");
+    await waitFor(() => running("racer"), {
+      timeoutMs: 30_000,
+      what: "one racer container per node",
+      until: (m) => onEveryNode(m, agents),
+    });
+    await cli("delete", "ds", "racer");
+    await waitFor(() => running("racer"), {
+      timeoutMs: 30_000,
+      what: "racer gone",
+      until: (m) => m.size === 0,
+    });
+  });
+
   it("a node that stops matching loses its pod; one that starts matching gets one", async () => {
     await cli("label", "node", agents[0]!.nodeName, "tier=edge");
     await cli("label", "node", agents[1]!.nodeName, "tier=edge");
