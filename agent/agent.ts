@@ -5,7 +5,7 @@ import type { Logger } from "winston";
 import type { AgentConfig } from "./config.js";
 import type { DesiredPod } from "./pods/desired-pod.js";
 import type { ManifestProblem, NodePodsView } from "./pods/node-pods-view.js";
-import type { ContainerRuntime } from "./runtime/runtime.js";
+import type { ContainerRuntime, LogOptions, LogStream } from "./runtime/runtime.js";
 import { BackoffTracker } from "./backoff.js";
 import { ContainerObserver } from "./observer.js";
 import { PodWorker } from "./pod-worker.js";
@@ -18,6 +18,7 @@ import { startLocalApi } from "./local-api/server.js";
 import { localApiSocketPath } from "./local-api/socket-path.js";
 import { normalizePolicy } from "../hostpaths/index.js";
 import { HubClient } from "./hub-client/hub-client.js";
+import { ProbeManager } from "./probes/index.js";
 import { describeNode, type NodeDescription } from "./node-description.js";
 
 /** Every pod is synced on this period too, whatever the events said (level-triggered). */
@@ -39,6 +40,7 @@ export class Agent implements NodePodsView {
   private resyncTimer?: NodeJS.Timeout;
   private api?: { close(): Promise<void> };
   private readonly hub?: HubClient;
+  private readonly probes: ProbeManager;
   private nodeDescription?: NodeDescription;
   private reportTimer?: NodeJS.Timeout;
 
@@ -69,6 +71,11 @@ export class Agent implements NodePodsView {
       },
       logger,
     );
+    this.probes = new ProbeManager({
+      runtime,
+      logger,
+      onChange: ({ podUid }) => this.workers.get(podUid)?.requestSync(),
+    });
     if (config.hub && config.token) {
       this.hub = new HubClient({
         url: config.hub,
@@ -134,6 +141,7 @@ export class Agent implements NodePodsView {
     this.staticPods.stop();
     this.observer.stop();
     for (const w of this.workers.values()) w.stop();
+    this.probes.stop();
     await this.api?.close();
   }
 
@@ -148,6 +156,14 @@ export class Agent implements NodePodsView {
 
   manifestProblems(): ManifestProblem[] {
     return this.staticPods.problems();
+  }
+
+  containerLogs(
+    containerId: string,
+    opts: LogOptions,
+    onChunk: (stream: LogStream, data: Buffer) => void,
+  ): Promise<void> {
+    return this.runtime.logs(containerId, opts, onChunk);
   }
 
   private refreshDesired(): void {
@@ -201,6 +217,7 @@ export class Agent implements NodePodsView {
         logger: this.logger,
         backoff: this.backoff,
         executor: this.executor,
+        probes: this.probes,
         listContainers: (podUid) =>
           withDeadline(this.runtime.list({ node: this.nodeName, podUid }), ENGINE_DEADLINE_MS),
         desired: (podUid) => this.desiredByUid.get(podUid),

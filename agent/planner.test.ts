@@ -265,6 +265,17 @@ describe("planPod", () => {
       want: ["run app#0 backoff=none"],
     },
     {
+      name: "a failed liveness probe kills the running container; the exit restarts it",
+      input: {
+        desired: one,
+        observed: [observed(one, "app")],
+        livenessFailures: new Map([
+          ["app", { message: "Liveness probe failed: HTTP probe failed with statuscode: 500" }],
+        ]),
+      },
+      want: ["kill app-0"],
+    },
+    {
       name: "a replacement waits while the previous pod of the same name terminates",
       input: { desired: one, waitForPredecessor: true },
       want: ["wait app forever"],

@@ -20,6 +20,8 @@ export interface PodPlanInput {
   backoffMs: ReadonlyMap<string, number>;
   /** Another pod with the same namespace/name still has containers: wait for it to go. */
   waitForPredecessor: boolean;
+  /** Running containers whose liveness (or startup) probe failed, by name. */
+  livenessFailures?: ReadonlyMap<string, { message: string; gracePeriodSeconds?: number }>;
   now: number;
 }
 
@@ -117,6 +119,13 @@ function planContainer(
       ...steps,
       ...runOrWait(input, container, latest.attempt + 1, "container spec changed", undefined),
     ];
+  }
+  const livenessFailure = input.livenessFailures?.get(container.name);
+  if (isLive(latest) && livenessFailure !== undefined) {
+    // The kubelet kills an unhealthy container; restartPolicy then decides, as for any exit.
+    const grace = livenessFailure.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
+    const reason = `${livenessFailure.message}; the container will be restarted`;
+    return [...steps, { kind: "kill", container: latest, gracePeriodSeconds: grace, reason }];
   }
   if (isLive(latest)) return steps;
   if (latest.state === "created") {

@@ -178,3 +178,19 @@ describe("buildPodView", () => {
     assert.equal(pod.metadata?.name, "tailer-n1");
   });
 });
+
+describe("buildPodView with probes", () => {
+  it("a running container is ready only when its readiness probe says so", () => {
+    const notReady = view({ observed: [c({})], probes: () => ({ ready: false, started: true }) });
+    assert.equal(notReady.status?.containerStatuses?.[0]?.ready, false);
+    assert.equal(notReady.status?.conditions?.find((x) => x.type === "Ready")?.status, "False");
+    assert.equal(notReady.status?.phase, "Running");
+    const ready = view({ observed: [c({})], probes: () => ({ ready: true, started: true }) });
+    assert.equal(ready.status?.conditions?.find((x) => x.type === "Ready")?.status, "True");
+  });
+
+  it("a container whose startup probe has not passed is not started", () => {
+    const pod = view({ observed: [c({})], probes: () => ({ ready: false, started: false }) });
+    assert.equal(pod.status?.containerStatuses?.[0]?.started, false);
+  });
+});

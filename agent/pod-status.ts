@@ -19,6 +19,8 @@ export interface PodStatusInput {
   hostIP: string;
   /** When this agent first saw the pod: its creation time as far as the node knows. */
   firstSeen: Date;
+  /** Probe verdicts for a running container; without probes a running container is ready. */
+  probes?: (containerName: string) => { ready: boolean; started: boolean };
   /** What was reported last, so that condition transition times only move on a change. */
   previous?: Pod;
   now: number;
@@ -75,6 +77,7 @@ function containerStatus(input: PodStatusInput, name: string): ContainerStatus {
   const spec = input.desired?.spec.containers.find((c) => c.name === name);
   const image = latest?.image ?? spec?.image ?? "";
   const running = latest?.state === "running";
+  const probed = running ? input.probes?.(name) : undefined;
   const finishedPrevious = older.find((c) => c.state === "exited" || c.state === "dead");
   const state = currentState(input, name, latest);
   const lastFinished =
@@ -84,8 +87,8 @@ function containerStatus(input: PodStatusInput, name: string): ContainerStatus {
     image,
     imageID: latest?.imageId ?? "",
     containerID: latest ? `docker://${latest.id}` : undefined,
-    ready: running,
-    started: running,
+    ready: running && (probed?.ready ?? true),
+    started: running && (probed?.started ?? true),
     restartCount: latest?.attempt ?? 0,
     state,
     lastState: lastFinished && !isSame(lastFinished, latest, state) ? terminated(lastFinished) : {},

@@ -7,6 +7,7 @@ import { backoffKey } from "./backoff.js";
 import { planPod, type ContainerFailure, type Step } from "./planner.js";
 import { buildPodView } from "./pod-status.js";
 import type { StepExecutor } from "./step-executor.js";
+import type { ProbedContainer, ProbeManager } from "./probes/index.js";
 
 export interface PodWorkerDeps {
   node: string;
@@ -14,6 +15,7 @@ export interface PodWorkerDeps {
   logger: Logger;
   backoff: BackoffTracker;
   executor: StepExecutor;
+  probes: ProbeManager;
   listContainers(podUid: string): Promise<ObservedContainer[]>;
   desired(podUid: string): DesiredPod | undefined;
   /** False while a source could not be read: a pod nobody claims may be one it would claim. */
@@ -103,6 +105,7 @@ export class PodWorker {
       this.schedule(RETRY_AFTER_ERROR_MS);
       return;
     }
+    deps.probes.sync(uid, this.probed(desired));
     const steps = planPod({
       uid,
       desired,
@@ -110,6 +113,7 @@ export class PodWorker {
       failures: this.failures,
       backoffMs: this.backoffDelays(desired),
       waitForPredecessor: desired ? deps.hasPredecessor(desired) : false,
+      livenessFailures: this.livenessFailures(desired),
       now,
     });
     this.backoffUntil = new Map(
@@ -120,6 +124,7 @@ export class PodWorker {
     this.updateView(desired, now);
     if (outcome === "finished") {
       this.finished = true;
+      deps.probes.sync(uid, []);
       deps.onFinished(uid);
       return;
     }
@@ -127,6 +132,36 @@ export class PodWorker {
     else if (actions.length > 0) this.dirty = true;
     const nextWake = Math.min(...this.backoffUntil.values());
     if (Number.isFinite(nextWake)) this.schedule(Math.max(0, nextWake - Date.now()));
+  }
+
+  /** The latest attempt of each desired container, when it runs: what the probes watch. */
+  private probed(desired: DesiredPod | undefined): ProbedContainer[] {
+    return (desired?.spec.containers ?? []).flatMap((spec) => {
+      const latest = this.observed
+        .filter((c) => c.containerName === spec.name)
+        .sort((a, b) => b.attempt - a.attempt)[0];
+      if (latest?.state !== "running" || !latest.startedAt) return [];
+      return [
+        {
+          containerName: spec.name,
+          containerId: latest.id,
+          startedAt: latest.startedAt,
+          spec,
+          podIP: latest.ipAddress,
+          hostIP: this.deps.hostIP,
+          hostNetwork: desired?.spec.hostNetwork === true,
+        },
+      ];
+    });
+  }
+
+  private livenessFailures(desired: DesiredPod | undefined) {
+    const failures = new Map<string, { message: string; gracePeriodSeconds?: number }>();
+    for (const c of desired?.spec.containers ?? []) {
+      const failed = this.deps.probes.status(this.uid, c.name).livenessFailed;
+      if (failed) failures.set(c.name, failed);
+    }
+    return failures;
   }
 
   private backoffDelays(desired: DesiredPod | undefined): Map<string, number> {
@@ -171,6 +206,7 @@ export class PodWorker {
       hostIP: this.deps.hostIP,
       firstSeen: earliest(this.firstSeen, this.observed),
       previous: this.view,
+      probes: (name) => this.deps.probes.status(this.uid, name),
       now,
     });
     this.deps.onViewUpdated();

@@ -4,6 +4,7 @@ import { listNodePods } from "../agent/local-api/client.js";
 import { isLocalApiError } from "../agent/local-api/errors.js";
 import { localApiSocketPath } from "../agent/local-api/socket-path.js";
 import { renderNodePods, type OutputFormat } from "./format/node-pods-output.js";
+import { registerNodeLogsCommand } from "./node-logs.js";
 
 const DEFAULT_STATE_DIR = "/var/lib/daemonlet";
 
@@ -37,4 +38,5 @@ export function registerNodeCommands(program: Command): void {
         throw error;
       }
     });
+  registerNodeLogsCommand(node, DEFAULT_STATE_DIR);
 }

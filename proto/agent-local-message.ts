@@ -16,3 +16,21 @@ export interface ManifestProblemMessage {
   /** Empty when no earlier good version of the file runs. */
   kept_pod: string;
 }
+
+export interface LogsRequestMessage {
+  pod_name: string;
+  /** Empty means "default". */
+  namespace: string;
+  /** Empty when the pod's only container is meant. */
+  container: string;
+  follow: boolean;
+  previous: boolean;
+  /** Decimal, as 64-bit integers travel; left out for all lines. */
+  tail_lines?: string;
+  timestamps: boolean;
+}
+
+export interface LogChunkMessage {
+  data: Uint8Array;
+  stream: "stdout" | "stderr";
+}

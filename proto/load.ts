@@ -11,7 +11,12 @@ import {
   type PackageDefinition,
   type ServiceDefinition,
 } from "@grpc/proto-loader";
-import type { ListPodsRequestMessage, ListPodsResponseMessage } from "./agent-local-message.js";
+import type {
+  ListPodsRequestMessage,
+  ListPodsResponseMessage,
+  LogChunkMessage,
+  LogsRequestMessage,
+} from "./agent-local-message.js";
 import type { AgentFrameMessage, HubFrameMessage } from "./hub-agent-message.js";
 import type { PodMessage } from "./pod-message.js";
 
@@ -74,6 +79,7 @@ export interface AgentLocalApi {
   service: ServiceDefinition;
   /** Typed on the side we write; what we read stays `unknown` until the codec narrows it. */
   listPods: MethodDefinition<ListPodsRequestMessage, ListPodsResponseMessage, unknown, unknown>;
+  logs: MethodDefinition<LogsRequestMessage, LogChunkMessage, unknown, unknown>;
 }
 
 /** `daemonlet.agent.v1.AgentLocal`, the agent's API on its unix socket. */
@@ -83,11 +89,13 @@ export function loadAgentLocalApi(): AgentLocalApi {
     "daemonlet.agent.v1.AgentLocal",
     isService,
   );
-  const listPods = service["ListPods"];
-  if (listPods === undefined) {
-    throw new Error("AgentLocal.ListPods is missing from agent_local.proto");
-  }
-  return { service, listPods };
+  const method = (name: string) => {
+    const definition = service[name];
+    if (definition === undefined)
+      throw new Error(`AgentLocal.${name} is missing from agent_local.proto`);
+    return definition;
+  };
+  return { service, listPods: method("ListPods"), logs: method("Logs") };
 }
 
 /** `daemonlet.v1.Pod`, for contracts that carry pods and for tests of the pod codec. */

@@ -1,10 +1,20 @@
-// Asks the agent on this host, over its local API socket, which pods the node runs.
+// Asks the agent on this host, over its local API socket, which pods the node runs and what their
+// containers write.
 import { resolve } from "node:path";
 import { Client, credentials, status, type ServiceError } from "@grpc/grpc-js";
 import { loadAgentLocalApi } from "../../proto/load.js";
 import { LocalApiError } from "./errors.js";
 import { nodePodsFromMessage, type NodePods } from "./list-pods-codec.js";
+import {
+  logChunkFromMessage,
+  logsRequestToMessage,
+  type LogChunk,
+  type LogsRequest,
+} from "./logs-codec.js";
 import { probeSocket } from "./socket-probe.js";
+
+// How long a local agent gets to accept a connection and to answer a unary call.
+const DEFAULT_TIMEOUT_MS = 5000;
 
 export interface ListNodePodsOptions {
   /** How long the whole call may take; 5 s by default, ample for a local agent. */
@@ -13,7 +23,7 @@ export interface ListNodePodsOptions {
 
 export async function listNodePods(
   socketPath: string,
-  { timeoutMs = 5000 }: ListNodePodsOptions = {},
+  { timeoutMs = DEFAULT_TIMEOUT_MS }: ListNodePodsOptions = {},
 ): Promise<NodePods> {
   const path = resolve(socketPath);
   await requireListener(path, timeoutMs);
@@ -35,6 +45,52 @@ export async function listNodePods(
     });
     return nodePodsFromMessage(response);
   } finally {
+    client.close();
+  }
+}
+
+/**
+ * Streams one container's output, chunk by chunk, until it ends (at once without `follow`, when
+ * the container stops with it) or `signal` aborts, which cancels the call and resolves. There is
+ * no deadline: a follow lasts as long as the operator wants.
+ */
+export async function streamContainerLogs(
+  socketPath: string,
+  request: LogsRequest,
+  onChunk: (chunk: LogChunk) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const path = resolve(socketPath);
+  await requireListener(path, DEFAULT_TIMEOUT_MS);
+  if (signal?.aborted) return;
+  const { logs } = loadAgentLocalApi();
+  const client = new Client(`unix://${path}`, credentials.createInsecure());
+  const call = client.makeServerStreamRequest(
+    logs.path,
+    logs.requestSerialize,
+    logs.responseDeserialize,
+    logsRequestToMessage(request),
+  );
+  const cancel = () => call.cancel();
+  signal?.addEventListener("abort", cancel, { once: true });
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      call.on("data", (message: unknown) => {
+        try {
+          onChunk(logChunkFromMessage(message));
+        } catch (error) {
+          call.cancel();
+          reject(error);
+        }
+      });
+      call.on("end", () => resolvePromise());
+      call.on("error", (error: ServiceError) => {
+        if (error.code === status.CANCELLED && signal?.aborted) resolvePromise();
+        else reject(callError(error, path, DEFAULT_TIMEOUT_MS));
+      });
+    });
+  } finally {
+    signal?.removeEventListener("abort", cancel);
     client.close();
   }
 }
@@ -76,6 +132,11 @@ function callError(error: ServiceError, path: string, timeoutMs: number): LocalA
         `the agent on ${path} did not answer within ${timeoutMs / 1000}s`,
         { cause: error },
       );
+    // The agent's own refusals of a logs request, already in the words the operator should read.
+    case status.NOT_FOUND:
+    case status.INVALID_ARGUMENT:
+    case status.FAILED_PRECONDITION:
+      return new LocalApiError("Refused", path, error.details, { cause: error });
     default:
       return new LocalApiError(
         "AgentFailed",

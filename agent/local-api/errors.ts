@@ -13,7 +13,12 @@ export type LocalApiErrorReason =
   /** The agent accepted the connection but did not answer in time. */
   | "AgentUnresponsive"
   /** The agent answered with an error of its own. */
-  | "AgentFailed";
+  | "AgentFailed"
+  /**
+   * The agent turned the request down as asked (no such pod, a container name needed); the
+   * message is its own, in kubectl's words.
+   */
+  | "Refused";
 
 export class LocalApiError extends Error {
   override readonly name = "LocalApiError";

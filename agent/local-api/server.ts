@@ -1,18 +1,36 @@
 // Serves the AgentLocal API on a unix socket in the agent's state directory.
 import { chmod, lstat, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { Server, ServerCredentials, status, type handleUnaryCall } from "@grpc/grpc-js";
-import type { ListPodsResponseMessage } from "../../proto/agent-local-message.js";
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type StatusObject,
+} from "@grpc/grpc-js";
+import type { ListPodsResponseMessage, LogChunkMessage } from "../../proto/agent-local-message.js";
 import { loadAgentLocalApi } from "../../proto/load.js";
 import type { NodePodsView } from "../pods/node-pods-view.js";
 import { LocalApiError } from "./errors.js";
 import { listPodsResponseToMessage } from "./list-pods-codec.js";
+import { resolveLogTarget, type LogTargetRefusal } from "./log-target.js";
+import { logChunkToMessage, logsRequestFromMessage, type LogsRequest } from "./logs-codec.js";
 import { probeSocket } from "./socket-probe.js";
 
 // Root and the socket's group (the operators) may ask; nobody else learns what the node runs.
 const SOCKET_MODE = 0o660;
 // In-flight calls get this long to finish on close before their connections are cut.
 const SHUTDOWN_GRACE_MS = 2000;
+
+// The client turns these codes into a "Refused" error that shows the details as they are.
+const REFUSAL_STATUS: Record<LogTargetRefusal, status> = {
+  PodNotFound: status.NOT_FOUND,
+  ContainerNotFound: status.NOT_FOUND,
+  PreviousNotFound: status.NOT_FOUND,
+  ContainerNotSpecified: status.INVALID_ARGUMENT,
+  NoOutput: status.FAILED_PRECONDITION,
+};
 
 export interface LocalApi {
   /** Stops serving and removes the socket file. */
@@ -25,7 +43,9 @@ export async function startLocalApi(socketPath: string, view: NodePodsView): Pro
   await removeStaleSocket(path);
   const api = loadAgentLocalApi();
   const server = new Server();
-  server.addService(api.service, { ListPods: listPods(view) });
+  // Ends the log streams still open, so a follow does not hold the agent's shutdown up.
+  const openStreams = new Set<() => void>();
+  server.addService(api.service, { ListPods: listPods(view), Logs: logs(view, openStreams) });
   await bind(server, path);
   // grpc-js creates the socket with the process umask; tighten it before anyone relies on it.
   try {
@@ -34,7 +54,12 @@ export async function startLocalApi(socketPath: string, view: NodePodsView): Pro
     await shutdown(server, path);
     throw error;
   }
-  return { close: () => shutdown(server, path) };
+  return {
+    close: () => {
+      for (const end of openStreams) end();
+      return shutdown(server, path);
+    },
+  };
 }
 
 /**
@@ -78,6 +103,65 @@ function listPods(view: NodePodsView): handleUnaryCall<unknown, ListPodsResponse
       callback({ code: status.INTERNAL, details: `listing pods failed: ${String(error)}` });
     }
   };
+}
+
+function logs(
+  view: NodePodsView,
+  openStreams: Set<() => void>,
+): handleServerStreamingCall<unknown, LogChunkMessage> {
+  return (call) => {
+    let request: LogsRequest;
+    try {
+      request = logsRequestFromMessage(call.request);
+    } catch (error) {
+      call.emit("error", { code: status.INVALID_ARGUMENT, details: messageOf(error) });
+      return;
+    }
+    const target = resolveLogTarget(view.pods(), request);
+    if (!target.ok) {
+      call.emit("error", { code: REFUSAL_STATUS[target.reason], details: target.message });
+      return;
+    }
+    const abort = new AbortController();
+    let ended = false;
+    const end = (failure?: Partial<StatusObject>) => {
+      if (ended) return;
+      ended = true;
+      openStreams.delete(shutDown);
+      abort.abort();
+      if (failure) call.emit("error", failure);
+      else call.end();
+    };
+    const shutDown = () => end({ code: status.UNAVAILABLE, details: "the agent is shutting down" });
+    openStreams.add(shutDown);
+    // A client that went away gets nothing more; aborting closes the engine's stream.
+    call.on("cancelled", () => {
+      ended = true;
+      openStreams.delete(shutDown);
+      abort.abort();
+    });
+    const { follow, tailLines, timestamps } = request;
+    view
+      .containerLogs(
+        target.containerId,
+        { follow, tail: tailLines, timestamps, signal: abort.signal },
+        (stream, data) => {
+          if (!ended) call.write(logChunkToMessage(stream, data));
+        },
+      )
+      .then(
+        () => end(),
+        (error: unknown) =>
+          end({
+            code: status.INTERNAL,
+            details: `cannot read the logs of container ${target.containerId}: ${messageOf(error)}`,
+          }),
+      );
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function bind(server: Server, path: string): Promise<void> {

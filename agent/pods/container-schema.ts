@@ -13,6 +13,12 @@ import {
 } from "./field-formats.js";
 import { ignored, refused } from "./field-policy.js";
 import { parseImageRef } from "./image-ref.js";
+import {
+  checkProbePorts,
+  livenessProbeSchema,
+  readinessProbeSchema,
+  startupProbeSchema,
+} from "./probe-schema.js";
 import { parseQuantity } from "./quantity.js";
 import { formatted, intInRange, portNumber, quantity, unixId } from "./schema-kit.js";
 
@@ -168,9 +174,9 @@ export const containerSchema = z
     terminationMessagePath: ignored(),
     terminationMessagePolicy: ignored(),
     resizePolicy: ignored(),
-    livenessProbe: refused("probes are not supported yet"),
-    readinessProbe: refused("probes are not supported yet"),
-    startupProbe: refused("probes are not supported yet"),
+    livenessProbe: livenessProbeSchema.optional(),
+    readinessProbe: readinessProbeSchema.optional(),
+    startupProbe: startupProbeSchema.optional(),
     lifecycle: refused("lifecycle hooks are not supported yet"),
     envFrom: refused("envFrom is not supported yet"),
     volumeDevices: refused("volumeDevices are not supported yet"),
@@ -197,4 +203,5 @@ export const containerSchema = z
         issue(message, ["volumeMounts", i, "mountPropagation"]);
       }
     }
+    checkProbePorts(c, issue);
   });

@@ -11,19 +11,10 @@ import {
 } from "./fixtures/manifests.js";
 
 describe("parseManifest: refused fields", () => {
-  const probe = { httpGet: { path: "/", port: 80 } };
   const cases: [Record<string, unknown>, string][] = [
     [
-      container({ livenessProbe: probe }),
-      "spec.containers[0].livenessProbe: probes are not supported yet",
-    ],
-    [
-      container({ readinessProbe: probe }),
-      "spec.containers[0].readinessProbe: probes are not supported yet",
-    ],
-    [
-      container({ startupProbe: probe }),
-      "spec.containers[0].startupProbe: probes are not supported yet",
+      container({ livenessProbe: { grpc: { port: 9090 } } }),
+      "spec.containers[0].livenessProbe.grpc: grpc probes are not supported yet (supported: exec, httpGet, tcpSocket)",
     ],
     [
       container({ lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } } }),

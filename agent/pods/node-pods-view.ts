@@ -1,4 +1,5 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
+import type { LogOptions, LogStream } from "../runtime/runtime.js";
 
 /** A manifest file the agent could not use, kept visible until the file is fixed or removed. */
 export interface ManifestProblem {
@@ -14,4 +15,10 @@ export interface NodePodsView {
   nodeName: string;
   pods(): Pod[];
   manifestProblems(): ManifestProblem[];
+  /** One of the pods' containers' output, by the id its status reports (ContainerRuntime.logs). */
+  containerLogs(
+    containerId: string,
+    opts: LogOptions,
+    onChunk: (stream: LogStream, data: Buffer) => void,
+  ): Promise<void>;
 }

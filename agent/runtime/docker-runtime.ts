@@ -1,14 +1,19 @@
 // ContainerRuntime on the local Docker engine through dockerode. Everything Docker-specific
 // (option names, status codes, stream formats, error shapes) stays in this file.
 import Docker from "dockerode";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
+import { dockerExec } from "./docker-exec.js";
 import { LABEL } from "./labels.js";
 import type {
   ContainerRunState,
   ContainerRuntime,
   ContainerSpec,
+  ExecResult,
   ListFilter,
+  LogOptions,
+  LogStream,
   ObservedContainer,
   PullProgress,
   RuntimeEvent,
@@ -189,6 +194,15 @@ export class DockerRuntime implements ContainerRuntime {
     this.inspected.delete(id);
   }
 
+  async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    const operation = `exec ${id}`;
+    return this.call(
+      operation,
+      () => dockerExec(this.docker, id, cmd, timeoutMs),
+      (msg) => new ContainerNotFoundError(id, msg, { operation }),
+    );
+  }
+
   events(node: string, onEvent: (e: RuntimeEvent) => void, signal: AbortSignal): void {
     const operation = "watch events";
     let stream: Readable | undefined;
@@ -234,6 +248,78 @@ export class DockerRuntime implements ContainerRuntime {
       },
       (e: unknown) => disconnect(this.toError(e, operation)),
     );
+  }
+
+  async logs(
+    id: string,
+    opts: LogOptions,
+    onChunk: (stream: LogStream, data: Buffer) => void,
+  ): Promise<void> {
+    const operation = `logs ${id}`;
+    const notFound = (msg: string) => new ContainerNotFoundError(id, msg, { operation });
+    // Docker frames the output with 8-byte stream headers only when the container has no TTY.
+    const info = await this.call(operation, () => this.docker.getContainer(id).inspect(), notFound);
+    let stream: Readable;
+    try {
+      stream = await this.openLogs(id, opts);
+    } catch (e) {
+      if (opts.signal.aborted) return;
+      throw this.toError(e, operation, notFound);
+    }
+    // Destroying the response closes the engine connection, so a cancelled follow stops there.
+    const onAbort = () => stream.destroy();
+    opts.signal.addEventListener("abort", onAbort, { once: true });
+    // An abort that came while the request was answered fired before the listener was there.
+    if (opts.signal.aborted) stream.destroy();
+    if (info.Config.Tty) {
+      stream.on("data", (chunk: Buffer) => onChunk("stdout", chunk));
+    } else {
+      const sink = (name: LogStream) =>
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            onChunk(name, chunk);
+            done();
+          },
+        });
+      this.docker.modem.demuxStream(stream, sink("stdout"), sink("stderr"));
+    }
+    try {
+      await finished(stream);
+    } catch (e) {
+      if (!opts.signal.aborted) throw this.toError(e, operation);
+    } finally {
+      opts.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * The engine's log endpoint as a stream. dockerode's own `logs` reads the whole body into one
+   * buffer unless following, which for a large log would sit in the agent's memory at once.
+   */
+  private openLogs(id: string, opts: LogOptions): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${encodeURIComponent(id)}/logs?`,
+          method: "GET",
+          isStream: true,
+          abortSignal: opts.signal,
+          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+          options: {
+            follow: opts.follow,
+            stdout: true,
+            stderr: true,
+            timestamps: opts.timestamps,
+            tail: opts.tail === undefined ? "all" : String(opts.tail),
+          },
+        },
+        (error, result) => {
+          if (error) reject(error);
+          else if (result instanceof Readable) resolve(result);
+          else reject(new RuntimeError("log stream is not readable", { operation: `logs ${id}` }));
+        },
+      );
+    });
   }
 
   private async inspectRaw(id: string): Promise<Docker.ContainerInspectInfo | undefined> {

@@ -89,6 +89,28 @@ export interface PullProgress {
   progress?: string;
 }
 
+/** Exec output beyond this is dropped: the kubelet keeps no more of a probe's output. */
+export const EXEC_OUTPUT_LIMIT = 10 * 1024;
+
+export interface ExecResult {
+  /** Null when the command had not finished (timed out). */
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+}
+
+export type LogStream = "stdout" | "stderr";
+
+export interface LogOptions {
+  /** Keep streaming what the container writes until it stops (or the signal aborts). */
+  follow: boolean;
+  /** Start this many lines from the end; all of them when unset. */
+  tail?: number;
+  /** Prefix each line with the engine's RFC 3339 timestamp. */
+  timestamps: boolean;
+  signal: AbortSignal;
+}
+
 export interface ContainerRuntime {
   /** Engine name and version, e.g. "docker://20.10.24"; fails if the engine does not answer. */
   version(): Promise<string>;
@@ -101,6 +123,22 @@ export interface ContainerRuntime {
   /** Sends the image's stop signal, then SIGKILL after the grace period. */
   stop(id: string, gracePeriodSeconds: number): Promise<void>;
   remove(id: string): Promise<void>;
+  /**
+   * Runs a command in a running container (an exec probe). A command still running after
+   * `timeoutMs` resolves with `timedOut: true` rather than rejecting: to a probe a timeout is a
+   * result. Output is stdout and stderr interleaved, capped at EXEC_OUTPUT_LIMIT bytes.
+   */
+  exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** Streams engine events for this node's containers until the signal aborts. */
   events(node: string, onEvent: (e: RuntimeEvent) => void, signal: AbortSignal): void;
+  /**
+   * A container's output as the engine kept it, chunk by chunk (a TTY container's is all
+   * stdout). Resolves when the output ends (at once without `follow`, when the container stops
+   * with it) or when the signal aborts.
+   */
+  logs(
+    id: string,
+    opts: LogOptions,
+    onChunk: (stream: LogStream, data: Buffer) => void,
+  ): Promise<void>;
 }

@@ -7,10 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { listNodePods } from "../../agent/local-api/client.js";
+import { listNodePods, streamContainerLogs } from "../../agent/local-api/client.js";
 import { isLocalApiError } from "../../agent/local-api/errors.js";
 import { startLocalApi } from "../../agent/local-api/server.js";
+import type { LogChunk, LogsRequest } from "../../agent/local-api/logs-codec.js";
 import type { ManifestProblem, NodePodsView } from "../../agent/pods/node-pods-view.js";
+import type { LogOptions } from "../../agent/runtime/runtime.js";
+import { waitFor } from "../support/wait.js";
 
 const pods: Pod[] = [
   {
@@ -53,10 +56,32 @@ const manifestProblems: ManifestProblem[] = [
   { file: "/etc/daemonlet/manifests/new.yaml", message: "spec.volumes[0]: nfs is not supported" },
 ];
 
+/** What the stand-in engine was asked for, so tests see what reached it. */
+const logCalls: { containerId: string; opts: LogOptions }[] = [];
+
 const view: NodePodsView = {
   nodeName: "web1",
   pods: () => pods,
   manifestProblems: () => manifestProblems,
+  // A stand-in engine: two lines, then, when following, nothing more until the call is aborted.
+  containerLogs: async (containerId, opts, onChunk) => {
+    logCalls.push({ containerId, opts });
+    onChunk("stdout", Buffer.from("line 1\n"));
+    onChunk("stderr", Buffer.from("oops\n"));
+    if (opts.follow && !opts.signal.aborted) {
+      await new Promise((resolve) =>
+        opts.signal.addEventListener("abort", resolve, { once: true }),
+      );
+    }
+  },
+};
+
+const exporterLogs: LogsRequest = {
+  podName: "node-exporter-web1",
+  namespace: "monitoring",
+  follow: false,
+  previous: false,
+  timestamps: false,
 };
 
 /** Leaves a socket file nobody listens on, as an agent killed with SIGKILL does. */
@@ -136,5 +161,88 @@ describe("agent local API", () => {
     await writeFile(path, "someone's notes\n");
     await assert.rejects(startLocalApi(path, view), { reason: "NotASocket" });
     assert.equal(await readFile(path, "utf8"), "someone's notes\n");
+  });
+
+  describe("logs", () => {
+    const socket = () => join(dir, "logs.sock");
+    let api: { close(): Promise<void> } | undefined;
+    before(async () => {
+      api = await startLocalApi(socket(), view);
+    });
+    after(async () => {
+      await api?.close();
+    });
+
+    it("streams the container its status names, stdout and stderr apart", async () => {
+      const chunks: LogChunk[] = [];
+      await streamContainerLogs(socket(), { ...exporterLogs, tailLines: 5 }, (c) => chunks.push(c));
+      assert.deepEqual(
+        chunks.map((c) => [c.stream, Buffer.from(c.data).toString()]),
+        [
+          ["stdout", "line 1\n"],
+          ["stderr", "oops\n"],
+        ],
+      );
+      const call = logCalls.at(-1);
+      assert.equal(call?.containerId, "aaaa");
+      assert.equal(call?.opts.tail, 5);
+      assert.ok(call?.opts.signal.aborted, "the engine stream is released at the end");
+    });
+
+    it("passes the agent's refusals on in kubectl's words", async () => {
+      await assert.rejects(
+        streamContainerLogs(socket(), { ...exporterLogs, podName: "x" }, () => {}),
+        {
+          name: "LocalApiError",
+          reason: "Refused",
+          message: 'pods "x" not found',
+        },
+      );
+      await assert.rejects(
+        streamContainerLogs(
+          socket(),
+          { ...exporterLogs, container: "exporter", previous: true },
+          () => {},
+        ),
+        {
+          reason: "Refused",
+          message: 'previous terminated container "exporter" in pod "node-exporter-web1" not found',
+        },
+      );
+    });
+
+    it("aborts the engine's stream when the client cancels a follow", async () => {
+      const calls = logCalls.length;
+      const cancel = new AbortController();
+      const lines: string[] = [];
+      const following = streamContainerLogs(
+        socket(),
+        { ...exporterLogs, follow: true },
+        (c) => lines.push(Buffer.from(c.data).toString()),
+        cancel.signal,
+      );
+      await waitFor(() => lines.length === 2, { what: "the lines before the follow waits" });
+      cancel.abort();
+      await following;
+      const call = logCalls[calls];
+      await waitFor(() => call?.opts.signal.aborted, {
+        what: "the agent to abort the engine stream",
+      });
+    });
+
+    it("ends open follows when it closes rather than holding the shutdown up", async () => {
+      const path = join(dir, "closing.sock");
+      const closing = await startLocalApi(path, view);
+      const calls = logCalls.length;
+      const following = streamContainerLogs(path, { ...exporterLogs, follow: true }, () => {});
+      const ended = assert.rejects(following, { reason: "AgentNotListening" });
+      await waitFor(() => logCalls.length > calls, { what: "the follow to reach the engine" });
+      const started = Date.now();
+      await closing.close();
+      // Well under the 2 s the server would otherwise give open calls before cutting them.
+      assert.ok(Date.now() - started < 1500, `close took ${Date.now() - started} ms`);
+      await ended;
+      assert.ok(logCalls[calls]?.opts.signal.aborted);
+    });
   });
 });

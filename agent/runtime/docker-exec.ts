@@ -1,0 +1,97 @@
+// The exec part of DockerRuntime, kept apart for its stream handling: run a command in a
+// container, demultiplex its output, read its exit code, and give up at a deadline. Engine
+// errors are thrown as dockerode raises them; DockerRuntime turns them into RuntimeErrors.
+import type Docker from "dockerode";
+import { Writable, type Duplex } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+import { EXEC_OUTPUT_LIMIT, type ExecResult } from "./runtime.js";
+
+/** How often to ask for the exit code while the engine has not recorded it yet. */
+const EXIT_CODE_POLL_MS = 10;
+
+export async function dockerExec(
+  docker: Docker,
+  id: string,
+  cmd: string[],
+  timeoutMs: number,
+): Promise<ExecResult> {
+  const output = new CappedOutput(EXEC_OUTPUT_LIMIT);
+  let expired = false;
+  let stream: Duplex | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => {
+      expired = true;
+      // Docker has no call to kill an exec'd process: the command runs on inside the container
+      // until it ends by itself; we only stop listening.
+      stream?.destroy();
+      resolve("expired");
+    }, timeoutMs);
+  });
+
+  const run = async (): Promise<number | null> => {
+    const exec = await docker
+      .getContainer(id)
+      .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const started = await exec.start({});
+    stream = started;
+    if (expired) started.destroy();
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.demuxStream(started, output, output);
+      started.on("end", resolve);
+      started.on("close", resolve);
+      started.on("error", reject);
+    });
+    return expired ? null : exitCode(exec, () => expired);
+  };
+
+  const running = run();
+  try {
+    const outcome = await Promise.race([running, deadline]);
+    if (outcome === "expired") {
+      // Whatever the abandoned call still does (or fails with) no longer matters.
+      running.catch(() => undefined);
+      return { exitCode: null, output: output.text(), timedOut: true };
+    }
+    return { exitCode: outcome, output: output.text(), timedOut: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The output stream ends when the command closes its stdout and stderr, but the engine records
+ * the exit code from a separate event, so the first inspect can still see it running.
+ */
+async function exitCode(exec: Docker.Exec, expired: () => boolean): Promise<number | null> {
+  for (;;) {
+    const info = await exec.inspect();
+    if (!info.Running) return info.ExitCode;
+    if (expired()) return null;
+    await delay(EXIT_CODE_POLL_MS);
+  }
+}
+
+/** Keeps the first `limit` bytes written to it and drops the rest. */
+class CappedOutput extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _write(chunk: unknown, _encoding: BufferEncoding, done: () => void): void {
+    const room = this.limit - this.size;
+    if (room > 0 && Buffer.isBuffer(chunk)) {
+      const kept = chunk.subarray(0, room);
+      this.chunks.push(kept);
+      this.size += kept.length;
+    }
+    done();
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
