@@ -48,11 +48,11 @@ const probePort = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-const execAction = z.strictObject({
+export const execAction = z.strictObject({
   command: z.array(z.string()).min(1, "required"),
 });
 
-const httpGetAction = z
+export const httpGetAction = z
   .strictObject({
     path: z.string().optional(),
     port: probePort,
@@ -69,7 +69,7 @@ const httpGetAction = z
     scheme: action.scheme ?? HTTP_GET_DEFAULTS.scheme,
   }));
 
-const tcpSocketAction = z.strictObject({
+export const tcpSocketAction = z.strictObject({
   port: probePort,
   host: z.string().optional(),
 });

@@ -10,10 +10,11 @@ export {
 export { failure, success, type ProbeOutcome, type ProbeResult } from "./probe-result.js";
 export {
   containerProbes,
+  handlerOf,
   type ProbeHandler,
   type ProbeKind,
   type ProbePort,
   type ProbeSpec,
 } from "./probe-spec.js";
 export { ProbeTracker, type Thresholds } from "./probe-tracker.js";
-export { runProbe, type ProbeTarget } from "./run-probe.js";
+export { runHandler, runProbe, type ProbeTarget } from "./run-probe.js";

@@ -64,8 +64,13 @@ function toSpec(kind: ProbeKind, probe: Probe, handler: ProbeHandler): ProbeSpec
   };
 }
 
-/** Undefined only for handlers the manifest schema refuses (grpc) or a probe without one. */
-function handlerOf(probe: Probe): ProbeHandler | undefined {
+/**
+ * The handler of a probe or of a lifecycle hook (they share exec, httpGet and tcpSocket).
+ * Undefined only for handlers the manifest schema refuses (grpc) or when none is set.
+ */
+export function handlerOf(
+  probe: Pick<Probe, "exec" | "httpGet" | "tcpSocket">,
+): ProbeHandler | undefined {
   if (probe.exec) return { type: "exec", command: probe.exec.command ?? [] };
   if (probe.httpGet) {
     const { host, port, path, scheme, httpHeaders } = probe.httpGet;

@@ -5,7 +5,7 @@ import type { ContainerRuntime } from "../runtime/runtime.js";
 import { execProbe } from "./exec-probe.js";
 import { httpProbe } from "./http-probe.js";
 import { failure, type ProbeResult } from "./probe-result.js";
-import type { ProbePort, ProbeSpec } from "./probe-spec.js";
+import type { ProbeHandler, ProbePort, ProbeSpec } from "./probe-spec.js";
 import { tcpProbe } from "./tcp-probe.js";
 
 export interface ProbeTarget {
@@ -21,9 +21,18 @@ export interface ProbeTarget {
   userAgent: string;
 }
 
-export async function runProbe(spec: ProbeSpec, target: ProbeTarget): Promise<ProbeResult> {
+export function runProbe(spec: ProbeSpec, target: ProbeTarget): Promise<ProbeResult> {
+  return runHandler(spec.handler, spec.timeoutSeconds * 1000, target);
+}
+
+/** Runs a probe's or a lifecycle hook's handler once. Never throws. */
+export async function runHandler(
+  handler: ProbeHandler,
+  timeoutMs: number,
+  target: ProbeTarget,
+): Promise<ProbeResult> {
   try {
-    return await dispatch(spec, target);
+    return await dispatch(handler, timeoutMs, target);
   } catch (err) {
     // The runners report every failure they know of; this keeps one they do not from
     // rejecting inside a timer, where it would take the whole agent down.
@@ -31,9 +40,11 @@ export async function runProbe(spec: ProbeSpec, target: ProbeTarget): Promise<Pr
   }
 }
 
-async function dispatch(spec: ProbeSpec, target: ProbeTarget): Promise<ProbeResult> {
-  const { handler } = spec;
-  const timeoutMs = spec.timeoutSeconds * 1000;
+async function dispatch(
+  handler: ProbeHandler,
+  timeoutMs: number,
+  target: ProbeTarget,
+): Promise<ProbeResult> {
   if (handler.type === "exec") {
     return execProbe(target.runtime, target.containerId, handler.command, timeoutMs);
   }
