@@ -12,6 +12,7 @@ import { PodWorker } from "./pod-worker.js";
 import { PodVolumes } from "./pod-volumes.js";
 import { StaticPodSource } from "./static-source.js";
 import { StepExecutor } from "./step-executor.js";
+import { RegistryAuthFile } from "./registry-auth.js";
 import { detectNodeIP } from "./node-address.js";
 import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import { startLocalApi } from "./local-api/server.js";
@@ -69,6 +70,7 @@ export class Agent implements NodePodsView {
         hostIP: this.hostIP,
         capacity: { cpuCores: os.cpus().length, memoryBytes: os.totalmem() },
       },
+      new RegistryAuthFile(config.registryAuthFile),
       logger,
     );
     this.probes = new ProbeManager({
@@ -110,6 +112,7 @@ export class Agent implements NodePodsView {
       stateDir: this.config.stateDir,
       allowedHostPaths: this.config.allowedHostPaths,
       readOnlyHostPaths: this.config.readOnlyHostPaths,
+      registryAuthFile: this.config.registryAuthFile,
     });
     // Containers that no source wants are removed only once every source has been read: the
     // manifests dir, and the hub's last pod set as kept on disk (the hub may be away).

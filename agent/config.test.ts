@@ -13,6 +13,7 @@ const DEFAULTS: AgentConfig = {
   allowedHostPaths: ["/var/log"],
   readOnlyHostPaths: ["/proc", "/sys", "/var/lib/docker/containers"],
   dockerSocket: "/var/run/docker.sock",
+  registryAuthFile: "/etc/daemonlet/registry-auth.json",
   nodeLabels: {},
   relistIntervalSeconds: 2,
   logFormat: "json",
@@ -28,6 +29,7 @@ readOnlyHostPaths:
   - /proc
 nodeIP: 10.0.0.7
 dockerSocket: /run/docker-alt.sock
+registryAuthFile: /srv/registry-auth.json
 relistIntervalSeconds: 0.5
 logFormat: text
 logLevel: debug
@@ -104,6 +106,7 @@ describe("loadAgentConfig", () => {
       readOnlyHostPaths: ["/proc"],
       nodeIP: "10.0.0.7",
       dockerSocket: "/run/docker-alt.sock",
+      registryAuthFile: "/srv/registry-auth.json",
       nodeLabels: {},
       relistIntervalSeconds: 0.5,
       logFormat: "text",

@@ -24,6 +24,8 @@ export const AgentConfigSchema = z
     /** The address pods see as status.hostIP; found from the interfaces when unset. */
     nodeIP: z.ipv4().or(z.ipv6()).optional(),
     dockerSocket: z.string().default("/var/run/docker.sock"),
+    /** Registry credentials in Docker's config.json shape; a missing file means none. */
+    registryAuthFile: z.string().default("/etc/daemonlet/registry-auth.json"),
     /** The hub to join (ws://HOST:PORT); without one the agent runs its static pods alone. */
     hub: z.string().optional(),
     /** The hub's join token; required with `hub`. */

@@ -127,12 +127,20 @@ describe("buildPodView", () => {
     assert.equal(pod.status?.phase, "Pending");
   });
 
-  it("a missing image under back-off reads ImagePullBackOff", () => {
-    const pod = view({
-      failures: new Map([["app", { at: NOW, reason: "ErrImagePull", message: "failed to pull" }]]),
-      backoffUntil: new Map([["app", NOW + 10_000]]),
+  it("a failed pull reads ErrImagePull, then ImagePullBackOff while the back-off holds", () => {
+    const message = 'failed to pull image "r:5000/x:1": manifest unknown';
+    const failures = new Map([["app", { at: NOW, reason: "ErrImagePull", message }]]);
+    const failed = view({ failures });
+    assert.deepEqual(failed.status?.containerStatuses?.[0]?.state?.waiting, {
+      reason: "ErrImagePull",
+      message,
     });
-    assert.equal(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason, "ImagePullBackOff");
+    const held = view({ failures, backoffUntil: new Map([["app", NOW + 10_000]]) });
+    assert.deepEqual(held.status?.containerStatuses?.[0]?.state?.waiting, {
+      reason: "ImagePullBackOff",
+      message,
+    });
+    assert.equal(held.status?.phase, "Pending");
   });
 
   it("a failed start reads RunContainerError with the engine's words", () => {
@@ -176,6 +184,56 @@ describe("buildPodView", () => {
     const pod = view({ desired: undefined, observed: [c({})] });
     assert.ok(pod.metadata?.deletionTimestamp);
     assert.equal(pod.metadata?.name, "tailer-n1");
+  });
+});
+
+describe("buildPodView while a step runs", () => {
+  const pulling = new Map([
+    ["app", { reason: "ContainerCreating", message: 'Pulling image "r:5000/x:1"' }],
+  ]);
+
+  it("a container whose image is being pulled waits in ContainerCreating, saying so", () => {
+    const pod = view({ inProgress: pulling });
+    assert.deepEqual(pod.status?.containerStatuses?.[0]?.state?.waiting, {
+      reason: "ContainerCreating",
+      message: 'Pulling image "r:5000/x:1"',
+    });
+    assert.equal(pod.status?.phase, "Pending");
+  });
+
+  it("a retried pull shows the pull under way, not the failure before it", () => {
+    const pod = view({
+      inProgress: pulling,
+      failures: new Map([["app", { at: NOW - 20_000, reason: "ErrImagePull", message: "x" }]]),
+    });
+    assert.equal(
+      pod.status?.containerStatuses?.[0]?.state?.waiting?.message,
+      'Pulling image "r:5000/x:1"',
+    );
+  });
+
+  it("a restart that pulls again keeps the last termination as lastState", () => {
+    const pod = view({
+      inProgress: pulling,
+      observed: [c({ attempt: 2, state: "exited", exitCode: 1, finishedAt: at(3) })],
+    });
+    const status = pod.status?.containerStatuses?.[0];
+    assert.equal(status?.state?.waiting?.reason, "ContainerCreating");
+    assert.equal(status?.lastState?.terminated?.exitCode, 1);
+    assert.equal(status?.restartCount, 2);
+  });
+
+  it("only the container being worked on shows it", () => {
+    const two = desired();
+    two.spec.containers.push({ name: "side", image: "busybox:1.36", imagePullPolicy: "Always" });
+    const pod = view({
+      desired: two,
+      inProgress: pulling,
+      observed: [c({ containerName: "side" })],
+    });
+    const [app, side] = pod.status?.containerStatuses ?? [];
+    assert.equal(app?.state?.waiting?.message, 'Pulling image "r:5000/x:1"');
+    assert.ok(side?.state?.running);
   });
 });
 

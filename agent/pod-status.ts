@@ -1,5 +1,6 @@
 import type {
   ContainerState,
+  ContainerStateWaiting,
   ContainerStatus,
   Pod,
   PodCondition,
@@ -16,6 +17,8 @@ export interface PodStatusInput {
   failures: ReadonlyMap<string, ContainerFailure>;
   /** Containers held back by a back-off, until when. */
   backoffUntil: ReadonlyMap<string, number>;
+  /** What a step still running says a container waits for (pulling its image), by name. */
+  inProgress?: ReadonlyMap<string, ContainerStateWaiting>;
   hostIP: string;
   /** When this agent first saw the pod: its creation time as far as the node knows. */
   firstSeen: Date;
@@ -110,6 +113,9 @@ function currentState(
   latest: ObservedContainer | undefined,
 ): ContainerState {
   if (latest?.state === "running") return { running: { startedAt: iso(latest.startedAt) } };
+  // Work under way is newer than any failure or back-off remembered from before it began.
+  const progress = input.inProgress?.get(name);
+  if (progress) return { waiting: { ...progress } };
   const failure = input.failures.get(name);
   const until = input.backoffUntil.get(name);
   const podRef = `${input.desired?.name ?? latest?.podName}_${input.desired?.namespace ?? latest?.namespace}(${input.uid})`;

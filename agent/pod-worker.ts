@@ -6,7 +6,7 @@ import type { BackoffTracker } from "./backoff.js";
 import { backoffKey } from "./backoff.js";
 import { planPod, type ContainerFailure, type Step } from "./planner.js";
 import { buildPodView } from "./pod-status.js";
-import type { StepExecutor } from "./step-executor.js";
+import type { ContainerWaiting, StepExecutor } from "./step-executor.js";
 import type { ProbedContainer, ProbeManager } from "./probes/index.js";
 
 export interface PodWorkerDeps {
@@ -45,9 +45,13 @@ export class PodWorker {
   private timer?: NodeJS.Timeout;
   private readonly failures = new Map<string, ContainerFailure>();
   private backoffUntil = new Map<string, number>();
+  /** What a step still running says a container waits for (an image pull); only while it runs. */
+  private readonly inProgress = new Map<string, ContainerWaiting>();
   private observed: ObservedContainer[] = [];
   private view?: Pod;
   private readonly firstSeen = new Date();
+  /** The spec while the pod was wanted: a pod being removed still runs its preStop hooks. */
+  private lastDesired?: DesiredPod;
 
   constructor(
     readonly uid: string,
@@ -99,6 +103,7 @@ export class PodWorker {
       return;
     }
     const desired = deps.desired(uid);
+    if (desired) this.lastDesired = desired;
     const now = Date.now();
     if (!desired && !deps.mayRemove()) {
       this.updateView(desired, now);
@@ -178,7 +183,16 @@ export class PodWorker {
     steps: Step[],
   ): Promise<"done" | "error" | "finished"> {
     for (const step of steps) {
-      const result = await this.deps.executor.execute(step, { uid: this.uid, pod: desired });
+      // execute() turns every failure into a result, so the progress is always cleared here.
+      const result = await this.deps.executor.execute(step, {
+        uid: this.uid,
+        pod: desired ?? this.lastDesired,
+        onProgress: (containerName, waiting) => {
+          this.inProgress.set(containerName, waiting);
+          this.updateView(desired, Date.now());
+        },
+      });
+      this.inProgress.clear();
       if (step.kind === "run" || step.kind === "start") {
         const name = step.kind === "run" ? step.container.name : step.container.containerName;
         if (result.ok) this.failures.delete(name);
@@ -203,6 +217,7 @@ export class PodWorker {
       observed: this.observed,
       failures: this.failures,
       backoffUntil: this.backoffUntil,
+      inProgress: this.inProgress,
       hostIP: this.deps.hostIP,
       firstSeen: earliest(this.firstSeen, this.observed),
       previous: this.view,

@@ -1,17 +1,28 @@
 import type { Logger } from "winston";
 import type { DesiredPod, DefaultedContainer } from "./pods/desired-pod.js";
-import type { ContainerRuntime } from "./runtime/runtime.js";
+import type { ContainerRuntime, RegistryCredentials } from "./runtime/runtime.js";
 import { backoffKey, type BackoffTracker } from "./backoff.js";
 import type { Step } from "./planner.js";
 import { buildContainerSpec } from "./pods/container-spec.js";
 import type { PodVolumes } from "./pod-volumes.js";
 import { isHostPathError } from "../hostpaths/index.js";
+import { isRegistryAuthError, type RegistryAuthFile } from "./registry-auth.js";
+import { runHook } from "./lifecycle-hooks.js";
 
 export type StepResult = { ok: true } | { ok: false; reason: string; message: string };
 
+/** What a container waits for while a step for it still runs, as a pod status shows it. */
+export interface ContainerWaiting {
+  reason: string;
+  message: string;
+}
+
 export interface StepContext {
   uid: string;
+  /** The pod as last desired; for a pod being removed, its last spec (for preStop hooks). */
   pod?: DesiredPod;
+  /** A long step (an image pull) says what the container waits for, so the status can show it. */
+  onProgress(containerName: string, waiting: ContainerWaiting): void;
 }
 
 export interface NodeFacts {
@@ -24,11 +35,13 @@ type Handlers = {
 };
 
 const OK: StepResult = { ok: true };
+/** The kubelet gives postStart no deadline; a hung hook must not hold the pod's worker forever. */
+const POST_START_TIMEOUT_MS = 120_000;
 
 /** Carries out planner steps against the runtime: one handler per step kind, nothing else. */
 export class StepExecutor {
   private readonly handlers: Handlers = {
-    kill: async (step) => {
+    kill: async (step, ctx) => {
       const c = step.container;
       this.logger.info("stopping container", {
         ...podFields(c.podName, c.namespace, c.podUid),
@@ -37,7 +50,30 @@ export class StepExecutor {
         reason: step.reason,
         gracePeriodSeconds: step.gracePeriodSeconds,
       });
-      await this.runtime.stop(c.id, step.gracePeriodSeconds);
+      const started = Date.now();
+      const spec = ctx.pod?.spec.containers.find((x) => x.name === c.containerName);
+      if (spec && c.state === "running") {
+        // preStop runs inside the grace period; what it leaves is the time SIGTERM gets.
+        const hook = await runHook(
+          "preStop",
+          {
+            runtime: this.runtime,
+            containerId: c.id,
+            container: spec,
+            address: c.ipAddress ?? this.node.hostIP,
+          },
+          step.gracePeriodSeconds * 1000,
+        );
+        if (hook?.outcome === "failure") {
+          this.logger.warn("preStop hook failed", {
+            containerId: short(c.id),
+            error: hook.message,
+          });
+        }
+      }
+      const left = step.gracePeriodSeconds - Math.floor((Date.now() - started) / 1000);
+      // As the kubelet does: SIGTERM always gets a short moment, even after a slow preStop.
+      await this.runtime.stop(c.id, Math.max(left, Math.min(2, step.gracePeriodSeconds)));
       return OK;
     },
     remove: async (step) => {
@@ -51,7 +87,7 @@ export class StepExecutor {
       await this.runtime.remove(c.id);
       return OK;
     },
-    start: async (step) => {
+    start: async (step, ctx) => {
       const c = step.container;
       this.logger.info("starting container", {
         ...podFields(c.podName, c.namespace, c.podUid),
@@ -59,11 +95,12 @@ export class StepExecutor {
         containerId: short(c.id),
         reason: step.reason,
       });
-      return this.startContainer(c.id);
+      const spec = ctx.pod?.spec.containers.find((x) => x.name === c.containerName);
+      return this.startContainer(c.id, spec, ctx.pod);
     },
     run: async (step, ctx) => {
       if (!ctx.pod) throw new Error(`run step for pod ${ctx.uid} without a desired pod`);
-      return this.run(ctx.pod, step);
+      return this.run(ctx.pod, step, ctx);
     },
     wait: async () => OK,
     cleanup: async (step, ctx) => {
@@ -79,6 +116,7 @@ export class StepExecutor {
     private readonly volumes: PodVolumes,
     private readonly backoff: BackoffTracker,
     private readonly node: NodeFacts,
+    private readonly registryAuth: RegistryAuthFile,
     private readonly logger: Logger,
   ) {}
 
@@ -98,7 +136,11 @@ export class StepExecutor {
     }
   }
 
-  private async run(pod: DesiredPod, step: Extract<Step, { kind: "run" }>): Promise<StepResult> {
+  private async run(
+    pod: DesiredPod,
+    step: Extract<Step, { kind: "run" }>,
+    ctx: StepContext,
+  ): Promise<StepResult> {
     const key = backoffKey(pod.uid, step.container.name);
     if (step.backoff === "reset") this.backoff.reset(key);
     if (step.backoff !== "none") this.backoff.recordRestart(key);
@@ -120,7 +162,7 @@ export class StepExecutor {
       if (isHostPathError(err)) return failed(err.reason, err.message);
       throw err;
     }
-    const image = await this.ensureImage(step.container, fields);
+    const image = await this.ensureImage(step.container, fields, ctx);
     if (!image.ok) return failed(image.reason, image.message);
 
     const spec = buildContainerSpec(pod, step.container, {
@@ -142,58 +184,103 @@ export class StepExecutor {
       attempt: step.attempt,
       reason: step.reason,
     });
-    return this.startContainer(id);
+    return this.startContainer(id, step.container, pod);
   }
 
-  private async startContainer(id: string): Promise<StepResult> {
+  private async startContainer(
+    id: string,
+    spec: DefaultedContainer | undefined,
+    pod: DesiredPod | undefined,
+  ): Promise<StepResult> {
     try {
       await this.runtime.start(id);
-      return OK;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn("container failed to start", { containerId: short(id), error: message });
       return { ok: false, reason: "RunContainerError", message };
     }
+    return spec && pod ? this.postStart(id, spec, pod) : OK;
+  }
+
+  /** A failed postStart hook kills the container, as the kubelet does; restartPolicy decides. */
+  private async postStart(
+    id: string,
+    spec: DefaultedContainer,
+    pod: DesiredPod,
+  ): Promise<StepResult> {
+    if (!spec.lifecycle?.postStart) return OK;
+    const address = pod.spec.hostNetwork
+      ? this.node.hostIP
+      : (await this.runtime.inspect(id))?.ipAddress;
+    const grace = pod.spec.terminationGracePeriodSeconds;
+    const hook = await runHook(
+      "postStart",
+      { runtime: this.runtime, containerId: id, container: spec, address },
+      POST_START_TIMEOUT_MS,
+    );
+    if (hook?.outcome !== "failure") return OK;
+    const message = `postStart hook failed: ${hook.message}`;
+    this.logger.warn("container killed: PostStartHookError", {
+      containerId: short(id),
+      error: message,
+    });
+    await this.runtime.stop(id, grace);
+    return { ok: false, reason: "PostStartHookError", message };
   }
 
   private async ensureImage(
     container: DefaultedContainer,
     fields: Record<string, string>,
+    ctx: StepContext,
   ): Promise<StepResult> {
     const { image, imagePullPolicy } = container;
-    const present = await this.runtime.imagePresent(image);
+    // Always pulls even when the image is here: the tag may point elsewhere in the registry now.
+    if (imagePullPolicy !== "Always" && (await this.runtime.imagePresent(image))) return OK;
     if (imagePullPolicy === "Never") {
-      return present
-        ? OK
-        : {
-            ok: false,
-            reason: "ErrImageNeverPull",
-            message: `Container image "${image}" is not present with pull policy of Never`,
-          };
-    }
-    if (present && imagePullPolicy === "IfNotPresent") return OK;
-    const started = Date.now();
-    this.logger.info("pulling image", { ...fields, image });
-    let lastLog = 0;
-    try {
-      await this.runtime.pullImage(image, (p) => {
-        // Progress arrives many times a second per layer: a line every few seconds is enough.
-        if (Date.now() - lastLog < 5000) return;
-        lastLog = Date.now();
-        this.logger.info("pulling image", {
-          ...fields,
-          image,
-          status: p.status,
-          progress: p.progress,
-        });
-      });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
       return {
         ok: false,
-        reason: "ErrImagePull",
-        message: `failed to pull image "${image}": ${message}`,
+        reason: "ErrImageNeverPull",
+        message: `Container image "${image}" is not present with pull policy of Never`,
       };
+    }
+    const pullFailed = (message: string): StepResult => ({
+      ok: false,
+      reason: "ErrImagePull",
+      message: `failed to pull image "${image}": ${message}`,
+    });
+    let credentials: RegistryCredentials | undefined;
+    try {
+      credentials = await this.registryAuth.credentialsFor(image);
+    } catch (err) {
+      if (isRegistryAuthError(err)) return pullFailed(err.message);
+      throw err;
+    }
+    const started = Date.now();
+    this.logger.info("pulling image", { ...fields, image, authenticated: !!credentials });
+    // One fixed message for the whole pull: byte counts would send the hub a status per tick.
+    ctx.onProgress(container.name, {
+      reason: "ContainerCreating",
+      message: `Pulling image "${image}"`,
+    });
+    let lastLog = 0;
+    try {
+      await this.runtime.pullImage(
+        image,
+        (p) => {
+          // Progress arrives many times a second per layer: a line every few seconds is enough.
+          if (Date.now() - lastLog < 5000) return;
+          lastLog = Date.now();
+          this.logger.info("pulling image", {
+            ...fields,
+            image,
+            status: p.status,
+            progress: p.progress,
+          });
+        },
+        credentials,
+      );
+    } catch (err) {
+      return pullFailed(err instanceof Error ? err.message : String(err));
     }
     this.logger.info("pulled image", { ...fields, image, seconds: (Date.now() - started) / 1000 });
     return OK;

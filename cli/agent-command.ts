@@ -13,6 +13,7 @@ interface AgentFlags {
   readOnlyHostPaths?: string[];
   nodeIp?: string;
   dockerSocket?: string;
+  registryAuthFile?: string;
   hub?: string;
   token?: string;
   nodeLabel?: Record<string, string>;
@@ -50,6 +51,11 @@ export function registerAgentCommand(program: Command): void {
     .option("--read-only-host-paths <paths>", "hostPath roots pods may mount read-only", list)
     .option("--node-ip <ip>", "the address pods see as status.hostIP (default: detected)")
     .option("--docker-socket <path>", "Docker engine socket (default: /var/run/docker.sock)")
+    .option(
+      "--registry-auth-file <file>",
+      "registry credentials, Docker config.json format, read at each pull " +
+        "(default: /etc/daemonlet/registry-auth.json; none if missing)",
+    )
     .option("--hub <url>", "join this hub (ws://HOST:PORT); without it only static pods run")
     .option("--token <token>", "the hub's join token")
     .option(
@@ -70,6 +76,7 @@ export function registerAgentCommand(program: Command): void {
           readOnlyHostPaths: flags.readOnlyHostPaths,
           nodeIP: flags.nodeIp,
           dockerSocket: flags.dockerSocket,
+          registryAuthFile: flags.registryAuthFile,
           hub: flags.hub,
           token: flags.token,
           nodeLabels: flags.nodeLabel,

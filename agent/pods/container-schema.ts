@@ -20,6 +20,7 @@ import {
   startupProbeSchema,
 } from "./probe-schema.js";
 import { parseQuantity } from "./quantity.js";
+import { lifecycleSchema } from "./lifecycle-schema.js";
 import { formatted, intInRange, portNumber, quantity, unixId } from "./schema-kit.js";
 
 const imageReference: FormatCheck = (v) => {
@@ -177,7 +178,7 @@ export const containerSchema = z
     livenessProbe: livenessProbeSchema.optional(),
     readinessProbe: readinessProbeSchema.optional(),
     startupProbe: startupProbeSchema.optional(),
-    lifecycle: refused("lifecycle hooks are not supported yet"),
+    lifecycle: lifecycleSchema.optional(),
     envFrom: refused("envFrom is not supported yet"),
     volumeDevices: refused("volumeDevices are not supported yet"),
     restartPolicy: refused("container restartPolicy (sidecar containers) is not supported yet"),

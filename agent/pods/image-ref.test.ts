@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { defaultImagePullPolicy, parseImageRef } from "./image-ref.js";
+import { defaultImagePullPolicy, parseImageRef, registryHost } from "./image-ref.js";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
@@ -51,5 +51,26 @@ describe("defaultImagePullPolicy", () => {
   ];
   for (const [image, expected] of cases) {
     it(`${image} → ${expected}`, () => assert.equal(defaultImagePullPolicy(image), expected));
+  }
+});
+
+describe("registryHost", () => {
+  const cases: [string, string | undefined][] = [
+    ["nginx", "docker.io"],
+    ["library/nginx:1.25", "docker.io"],
+    ["prom/node-exporter", "docker.io"],
+    ["docker.io/library/nginx", "docker.io"],
+    ["index.docker.io/library/nginx", "docker.io"],
+    ["quay.io/prometheus/node-exporter:v1.8.2", "quay.io"],
+    ["127.0.0.1:5000/test/busybox:1", "127.0.0.1:5000"],
+    ["localhost/foo", "localhost"],
+    ["localhost:5000", "docker.io"],
+    ["Registry/foo", "Registry"],
+    ["[::1]:5000/a", "[::1]:5000"],
+    [`registry.example.com/team/app@${DIGEST}`, "registry.example.com"],
+    ["Nginx", undefined],
+  ];
+  for (const [image, expected] of cases) {
+    it(`${image} → ${String(expected)}`, () => assert.equal(registryHost(image), expected));
   }
 });

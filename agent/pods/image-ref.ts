@@ -37,3 +37,23 @@ export function defaultImagePullPolicy(image: string): "Always" | "IfNotPresent"
   if (ref.tag === "latest") return "Always";
   return ref.tag === undefined && ref.digest === undefined ? "Always" : "IfNotPresent";
 }
+
+/** Where Docker pulls an image from when its name names no registry. */
+export const DOCKER_HUB = "docker.io";
+
+/**
+ * The registry an image is pulled from, read as Docker reads names: the first path component is
+ * a registry host when it has a dot or a port, is `localhost`, or has an upper-case letter
+ * (repository paths cannot); anything else is on Docker Hub. Undefined for an unparsable ref.
+ */
+export function registryHost(image: string): string | undefined {
+  const ref = parseImageRef(image);
+  if (!ref) return undefined;
+  const slash = ref.name.indexOf("/");
+  if (slash < 0) return DOCKER_HUB;
+  const first = ref.name.slice(0, slash);
+  const isHost = /[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase();
+  if (!isHost) return DOCKER_HUB;
+  // Docker's legacy name for the Hub, normalised the way the engine does.
+  return first === "index.docker.io" ? DOCKER_HUB : first;
+}

@@ -17,8 +17,8 @@ describe("parseManifest: refused fields", () => {
       "spec.containers[0].livenessProbe.grpc: grpc probes are not supported yet (supported: exec, httpGet, tcpSocket)",
     ],
     [
-      container({ lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } } }),
-      "spec.containers[0].lifecycle: lifecycle hooks are not supported yet",
+      container({ lifecycle: { stopSignal: "SIGUSR1" } }),
+      "spec.containers[0].lifecycle.stopSignal: stopSignal is not supported yet (the image's stop signal is used)",
     ],
     [
       container({ envFrom: [{ configMapRef: { name: "c" } }] }),

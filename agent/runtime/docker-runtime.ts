@@ -16,6 +16,7 @@ import type {
   LogStream,
   ObservedContainer,
   PullProgress,
+  RegistryCredentials,
   RuntimeEvent,
 } from "./runtime.js";
 import {
@@ -132,12 +133,20 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async pullImage(ref: string, onProgress: (p: PullProgress) => void): Promise<void> {
+  async pullImage(
+    ref: string,
+    onProgress: (p: PullProgress) => void,
+    credentials?: RegistryCredentials,
+  ): Promise<void> {
     const operation = `pull ${ref}`;
     const { repo, tag } = splitImageRef(ref);
+    const options = { fromImage: repo, tag };
     const stream = await this.call(
       operation,
-      () => this.docker.createImage({ fromImage: repo, tag }),
+      () =>
+        credentials
+          ? this.docker.createImage(toAuthConfig(credentials), options)
+          : this.docker.createImage(options),
       (msg) => new ImageNotFoundError(ref, msg, { operation, statusCode: 404 }),
       (msg, statusCode) => new ImagePullError(ref, msg, { operation, statusCode }),
     );
@@ -434,6 +443,14 @@ function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
       RestartPolicy: { Name: "no" },
     },
   };
+}
+
+/**
+ * The engine's X-Registry-Auth shape. Only username and password: the engine ignores a
+ * config.json-style `auth` field, so a base64 `user:pass` must be decoded before it gets here.
+ */
+function toAuthConfig(c: RegistryCredentials): Docker.AuthConfig {
+  return { username: c.username, password: c.password, serveraddress: c.serverAddress };
 }
 
 function fromInspect(info: Docker.ContainerInspectInfo): ObservedContainer | undefined {

@@ -83,6 +83,14 @@ export interface ListFilter {
   podUid?: string;
 }
 
+/** Credentials for one pull; the engine presents them to the image's registry only. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+  /** The registry they are for, e.g. "quay.io" or "127.0.0.1:5000". */
+  serverAddress: string;
+}
+
 export interface PullProgress {
   status: string;
   id?: string;
@@ -117,7 +125,12 @@ export interface ContainerRuntime {
   list(filter: ListFilter): Promise<ObservedContainer[]>;
   inspect(id: string): Promise<ObservedContainer | undefined>;
   imagePresent(ref: string): Promise<boolean>;
-  pullImage(ref: string, onProgress: (p: PullProgress) => void): Promise<void>;
+  /** Pulls through the engine, anonymously unless credentials are given. */
+  pullImage(
+    ref: string,
+    onProgress: (p: PullProgress) => void,
+    credentials?: RegistryCredentials,
+  ): Promise<void>;
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;
   /** Sends the image's stop signal, then SIGKILL after the grace period. */
