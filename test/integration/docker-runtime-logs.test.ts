@@ -2,7 +2,6 @@
 // --tail and --timestamps, following until the container stops, and aborting a follow. Every
 // container carries this run's node label and is removed in after(), pass or fail.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Docker from "dockerode";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
@@ -10,6 +9,7 @@ import { LABEL } from "../../agent/runtime/labels.js";
 import type { ContainerSpec, LogOptions, LogStream } from "../../agent/runtime/runtime.js";
 import { isContainerNotFoundError } from "../../agent/runtime/runtime-errors.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { testContainerSpec } from "../support/container-spec.js";
 import { execIn } from "../support/docker-exec.js";
 import { waitFor } from "../support/wait.js";
 
@@ -18,36 +18,14 @@ const node = `test-logs-${process.pid}`;
 const rt = new DockerRuntime();
 // Only to act on a container from outside (exec), never to stand in for the runtime.
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
-let seq = 0;
-
 function spec(script: string, tty = false): ContainerSpec {
-  return {
-    name: `${node}-c${++seq}`,
+  return testContainerSpec(node, {
     image: IMAGE,
-    labels: {
-      [LABEL.podUid]: randomUUID(),
-      [LABEL.podName]: `pod-${seq}`,
-      [LABEL.namespace]: "default",
-      [LABEL.container]: "main",
-      [LABEL.node]: node,
-      [LABEL.specHash]: "h1",
-      [LABEL.attempt]: "0",
-      [LABEL.gracePeriod]: "1",
-    },
     entrypoint: ["sh", "-c"],
     cmd: [script],
-    env: [],
-    hostNetwork: false,
-    hostPID: false,
-    ports: [],
-    mounts: [],
-    privileged: false,
-    capAdd: [],
-    capDrop: [],
-    readOnlyRootFilesystem: false,
     tty,
-    stdin: false,
-  };
+    labels: { [LABEL.gracePeriod]: "1" },
+  });
 }
 
 async function run(script: string, tty = false): Promise<string> {

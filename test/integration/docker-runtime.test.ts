@@ -1,7 +1,6 @@
 // DockerRuntime against the real engine and the local busybox image (scripts/build-images.sh).
 // Every container carries this run's node label and is removed in after(), pass or fail.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, writeFile, access } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,6 +18,7 @@ import {
   isRuntimeUnavailableError,
 } from "../../agent/runtime/runtime-errors.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { testContainerSpec } from "../support/container-spec.js";
 import { waitFor } from "../support/wait.js";
 
 const IMAGE = "daemonlet.test/busybox:1";
@@ -27,38 +27,11 @@ const otherNode = `${node}-other`;
 const rt = new DockerRuntime();
 // Only to read back what the engine did (HostConfig, files); never to stand in for the runtime.
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
-let seq = 0;
 const dirs: string[] = [];
 
 function spec(overrides: Partial<ContainerSpec> & { nodeLabel?: string } = {}): ContainerSpec {
   const { nodeLabel = node, ...rest } = overrides;
-  const name = `${nodeLabel}-c${++seq}`;
-  return {
-    name,
-    image: IMAGE,
-    labels: {
-      [LABEL.podUid]: randomUUID(),
-      [LABEL.podName]: `pod-${seq}`,
-      [LABEL.namespace]: "default",
-      [LABEL.container]: "main",
-      [LABEL.node]: nodeLabel,
-      [LABEL.specHash]: "h1",
-      [LABEL.attempt]: "0",
-      [LABEL.gracePeriod]: "30",
-    },
-    env: [],
-    hostNetwork: false,
-    hostPID: false,
-    ports: [],
-    mounts: [],
-    privileged: false,
-    capAdd: [],
-    capDrop: [],
-    readOnlyRootFilesystem: false,
-    tty: false,
-    stdin: false,
-    ...rest,
-  };
+  return testContainerSpec(nodeLabel, { image: IMAGE, ...rest });
 }
 
 async function tempDir(): Promise<string> {

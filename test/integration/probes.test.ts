@@ -21,6 +21,7 @@ import { LABEL } from "../../agent/runtime/labels.js";
 import { isContainerNotFoundError } from "../../agent/runtime/runtime-errors.js";
 import { EXEC_OUTPUT_LIMIT } from "../../agent/runtime/runtime.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { testContainerSpec } from "../support/container-spec.js";
 import { waitFor } from "../support/wait.js";
 
 const IMAGE = "busybox:1.36";
@@ -28,7 +29,6 @@ const node = `probes-test-${process.pid}`;
 const rt = new DockerRuntime();
 const logger = winston.createLogger({ silent: true });
 const userAgent = "daemonlet-probe/test";
-let seq = 0;
 
 interface Running {
   id: string;
@@ -38,34 +38,14 @@ interface Running {
 
 /** Starts a busybox container running `script` under sh, labelled for cleanup. */
 async function runContainer(script: string): Promise<Running> {
-  const name = `${node}-c${++seq}`;
-  const id = await rt.create({
-    name,
-    image: IMAGE,
-    labels: {
-      [LABEL.podUid]: randomUUID(),
-      [LABEL.podName]: `pod-${seq}`,
-      [LABEL.namespace]: "default",
-      [LABEL.container]: "app",
-      [LABEL.node]: node,
-      [LABEL.specHash]: "h1",
-      [LABEL.attempt]: "0",
-      [LABEL.gracePeriod]: "0",
-    },
-    entrypoint: ["sh", "-c"],
-    cmd: [script],
-    env: [],
-    hostNetwork: false,
-    hostPID: false,
-    ports: [],
-    mounts: [],
-    privileged: false,
-    capAdd: [],
-    capDrop: [],
-    readOnlyRootFilesystem: false,
-    tty: false,
-    stdin: false,
-  });
+  const id = await rt.create(
+    testContainerSpec(node, {
+      image: IMAGE,
+      entrypoint: ["sh", "-c"],
+      cmd: [script],
+      labels: { [LABEL.container]: "app", [LABEL.gracePeriod]: "0" },
+    }),
+  );
   await rt.start(id);
   const observed = await rt.inspect(id);
   assert.ok(observed?.ipAddress && observed.startedAt, "the container has an address and a start");
