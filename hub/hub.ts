@@ -70,6 +70,7 @@ export class Hub {
       backend: new StoreAgentBackend(store, this.joinToken, this.liveness, logger),
       logger,
       hubVersion: this.version,
+      heartbeatIntervalSeconds: heartbeatInterval(config.nodeGraceSeconds),
     });
     const { host, port } = splitHostPort(config.listen);
     await new Promise<void>((resolve, reject) => {
@@ -106,4 +107,12 @@ export class Hub {
     await this.api?.close();
     this.store?.close();
   }
+}
+
+/**
+ * Agents heartbeat four times per grace period, at most every 10 s, as kubelets do against the
+ * 40 s node-monitor grace: a shorter grace must not mark healthy nodes Unknown between beats.
+ */
+export function heartbeatInterval(nodeGraceSeconds: number): number {
+  return Math.max(1, Math.min(10, Math.floor(nodeGraceSeconds / 4)));
 }

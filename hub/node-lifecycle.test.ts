@@ -83,3 +83,10 @@ describe("NodeLiveness", () => {
     assert.deepEqual(store.list("Pod").items, []);
   });
 });
+
+describe("heartbeatInterval", () => {
+  it("beats four times per grace period, at most every 10 s, at least every second", async () => {
+    const { heartbeatInterval } = await import("./hub.js");
+    assert.deepEqual([40, 60, 20, 4, 2].map(heartbeatInterval), [10, 10, 5, 1, 1]);
+  });
+});
