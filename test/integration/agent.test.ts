@@ -26,6 +26,18 @@ ${spec
 `;
 }
 
+/** A pod of one container that sleeps, stopping within a second. */
+function sleeper(name: string): string {
+  return podManifest(
+    name,
+    `
+terminationGracePeriodSeconds: 1
+containers:
+- {name: app, image: ${IMAGE}, command: ["sleep", "3600"]}
+`,
+  );
+}
+
 async function containersOf(node: string, all = false) {
   return docker.listContainers({ all, filters: { label: [`io.daemonlet.node=${node}`] } });
 }
@@ -166,17 +178,7 @@ containers:
   });
 
   it("restarts a container killed from outside, with restart count 1", async () => {
-    await writeFile(
-      path.join(agent.manifests, "tailer.yaml"),
-      podManifest(
-        "tailer",
-        `
-terminationGracePeriodSeconds: 1
-containers:
-- {name: app, image: ${IMAGE}, command: ["sleep", "3600"]}
-`,
-      ),
-    );
+    await writeFile(path.join(agent.manifests, "tailer.yaml"), sleeper("tailer"));
     const pod = await waitFor(
       async () => {
         const p = await agent.pod("tailer");
@@ -224,17 +226,7 @@ containers:
   });
 
   it("refuses a hostPath outside the allowed roots and leaves a sibling pod alone", async () => {
-    await writeFile(
-      path.join(agent.manifests, "sibling.yaml"),
-      podManifest(
-        "sibling",
-        `
-terminationGracePeriodSeconds: 1
-containers:
-- {name: app, image: ${IMAGE}, command: ["sleep", "3600"]}
-`,
-      ),
-    );
+    await writeFile(path.join(agent.manifests, "sibling.yaml"), sleeper("sibling"));
     await writeFile(
       path.join(agent.manifests, "refused.yaml"),
       podManifest(
@@ -328,17 +320,7 @@ containers:
 
   it("keeps the last good pod when its file becomes invalid, and says so", async () => {
     const file = path.join(agent.manifests, "tailer.yaml");
-    await writeFile(
-      file,
-      podManifest(
-        "tailer",
-        `
-terminationGracePeriodSeconds: 1
-containers:
-- {name: app, image: ${IMAGE}, command: ["sleep", "3600"]}
-`,
-      ),
-    );
+    await writeFile(file, sleeper("tailer"));
     const before = await waitFor(
       async () =>
         containerStatus(await agent.pod("tailer"))?.state?.running && (await agent.pod("tailer")),
