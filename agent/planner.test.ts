@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { planPod, type PodPlanInput, type Step } from "./planner.js";
-import type { DefaultedContainer, DesiredPod } from "./pods/desired-pod.js";
+import { podContainers, type DefaultedContainer, type DesiredPod } from "./pods/desired-pod.js";
 import type { ObservedContainer } from "./runtime/runtime.js";
 import { specHash } from "./pods/spec-hash.js";
 
@@ -34,7 +34,7 @@ function observed(
   name: string,
   over: Partial<ObservedContainer> = {},
 ): ObservedContainer {
-  const spec = p.spec.containers.find((c) => c.name === name) ?? container(name);
+  const spec = podContainers(p).find((c) => c.name === name) ?? container(name);
   return {
     id: `${name}-${over.attempt ?? 0}`,
     name: `dl_${name}`,
@@ -289,4 +289,159 @@ describe("planPod", () => {
     const [kill] = plan({ observed: [observed(one, "app", { gracePeriodSeconds: 7 })] });
     assert.equal(kill?.kind === "kill" && kill.gracePeriodSeconds, 7);
   });
+});
+
+describe("planPod: init containers", () => {
+  const withInits = (restartPolicy: "Always" | "OnFailure" | "Never" = "Always"): DesiredPod => {
+    const p = pod([container("app"), container("sidecar")], restartPolicy);
+    return { ...p, spec: { ...p.spec, initContainers: [container("first"), container("second")] } };
+  };
+  const p = withInits();
+  const done = (name: string, over: Partial<ObservedContainer> = {}) =>
+    observed(p, name, { state: "exited", exitCode: 0, finishedAt: at(50), ...over });
+  const failed = (name: string, over: Partial<ObservedContainer> = {}) =>
+    observed(p, name, { state: "exited", exitCode: 1, finishedAt: at(5), ...over });
+  const cases: { name: string; input: Partial<PodPlanInput>; want: string[] }[] = [
+    {
+      name: "a new pod runs only the first init container",
+      input: { desired: p },
+      want: ["run first#0 backoff=none"],
+    },
+    {
+      name: "a running init container is waited for",
+      input: { desired: p, observed: [observed(p, "first")] },
+      want: [],
+    },
+    {
+      name: "the next init container runs once the previous one completed",
+      input: { desired: p, observed: [done("first")] },
+      want: ["run second#0 backoff=none"],
+    },
+    {
+      name: "app containers run once every init container completed",
+      input: { desired: p, observed: [done("first"), done("second")] },
+      want: ["run app#0 backoff=none", "run sidecar#0 backoff=none"],
+    },
+    {
+      name: "a failed init container is retried at once the first time",
+      input: { desired: p, observed: [failed("first")] },
+      want: ["run first#1 backoff=count"],
+    },
+    {
+      name: "a failed init container waits out its back-off, and nothing after it runs",
+      input: {
+        desired: p,
+        observed: [failed("first", { attempt: 3 })],
+        backoffMs: new Map([["first", 40_000]]),
+      },
+      want: ["wait first 35s"],
+    },
+    {
+      name: "OnFailure retries a failed init container too",
+      input: {
+        desired: withInits("OnFailure"),
+        observed: [
+          observed(withInits("OnFailure"), "first", {
+            state: "exited",
+            exitCode: 1,
+            finishedAt: at(5),
+          }),
+        ],
+      },
+      want: ["run first#1 backoff=count"],
+    },
+    {
+      name: "Never leaves a failed init container alone: the pod has failed",
+      input: {
+        desired: withInits("Never"),
+        observed: [
+          observed(withInits("Never"), "first", {
+            state: "exited",
+            exitCode: 1,
+            finishedAt: at(5),
+          }),
+        ],
+      },
+      want: [],
+    },
+    {
+      name: "an init container that could not start is retried with back-off",
+      input: {
+        desired: p,
+        observed: [
+          observed(p, "first", {
+            state: "created",
+            error: "no such file",
+            createdAt: at(0),
+            startedAt: undefined,
+          }),
+        ],
+        backoffMs: new Map([["first", 10_000]]),
+      },
+      want: ["wait first 10s"],
+    },
+    {
+      name: "an init container created but not started is started",
+      input: {
+        desired: p,
+        observed: [observed(p, "first", { state: "created", startedAt: undefined })],
+      },
+      want: ["start first-0"],
+    },
+    {
+      name: "a changed spec replaces a running init container",
+      input: { desired: p, observed: [observed(p, "first", { specHash: "old" })] },
+      want: ["kill first-0", "remove first-0", "run first#1 backoff=none"],
+    },
+    {
+      name: "a completed init container stays completed when its spec changes",
+      input: { desired: p, observed: [done("first", { specHash: "old" })] },
+      want: ["run second#0 backoff=none"],
+    },
+    {
+      name: "init containers never run again once an app container exists",
+      input: { desired: p, observed: [observed(p, "app"), observed(p, "sidecar")] },
+      want: [],
+    },
+    {
+      name: "a crashed app container restarts without re-running init containers",
+      input: {
+        desired: p,
+        observed: [
+          done("first"),
+          done("second"),
+          observed(p, "app", { state: "exited", exitCode: 1, finishedAt: at(1) }),
+          observed(p, "sidecar"),
+        ],
+      },
+      want: ["run app#1 backoff=count"],
+    },
+    {
+      name: "superseded init attempts are removed, the newest finished one is kept",
+      input: {
+        desired: p,
+        observed: [
+          failed("first", { attempt: 0 }),
+          failed("first", { attempt: 1 }),
+          observed(p, "first", { attempt: 2 }),
+        ],
+      },
+      want: ["remove first-0"],
+    },
+    {
+      name: "the first init container waits for a predecessor pod to go",
+      input: { desired: p, waitForPredecessor: true },
+      want: ["wait first forever"],
+    },
+    {
+      name: "a container in neither list goes",
+      input: { desired: p, observed: [observed(p, "old-init", { state: "exited", exitCode: 0 })] },
+      want: ["remove old-init-0", "run first#0 backoff=none"],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(plan(c.input).map(brief), c.want);
+    });
+  }
 });

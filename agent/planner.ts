@@ -2,6 +2,7 @@ import type { DefaultedContainer, DesiredPod } from "./pods/desired-pod.js";
 import type { ObservedContainer } from "./runtime/runtime.js";
 import { specHash } from "./pods/spec-hash.js";
 import { BACKOFF_RESET_AFTER_MS } from "./backoff.js";
+import { initProgress } from "./init-progress.js";
 
 /** A failure before a container ran (image, volume, create or start), remembered by the worker. */
 export interface ContainerFailure {
@@ -42,24 +43,83 @@ export type Step =
 
 /**
  * Desired + observed → the steps that bring one pod closer to what is wanted, in the order they
- * must run: unwanted containers go first, then missing ones are run.
+ * must run: unwanted containers go first, then the init container due (while the pod is not
+ * initialized), else the missing app containers are run.
  */
 export function planPod(input: PodPlanInput): Step[] {
   const { desired } = input;
   if (!desired) return planRemoval(input.observed);
   const steps: Step[] = [];
-  const wanted = new Set(desired.spec.containers.map((c) => c.name));
+  const inits = desired.spec.initContainers ?? [];
+  const wanted = new Set([...inits, ...desired.spec.containers].map((c) => c.name));
   for (const c of input.observed) {
     if (!wanted.has(c.containerName))
       steps.push(...killAndRemove(c, "container no longer in the pod spec"));
   }
+  for (const container of inits) {
+    steps.push(...pruneAttempts(attemptsOf(input.observed, container.name)));
+  }
+  const init = initProgress(desired.spec, input.observed);
+  if (!init.done) {
+    return [...steps, ...planInitContainer(input, desired, init.container, init.latest)];
+  }
   for (const container of desired.spec.containers) {
-    const attempts = input.observed
-      .filter((c) => c.containerName === container.name)
-      .sort((a, b) => b.attempt - a.attempt);
-    steps.push(...planContainer(input, desired, container, attempts));
+    steps.push(
+      ...planContainer(input, desired, container, attemptsOf(input.observed, container.name)),
+    );
   }
   return steps;
+}
+
+/** Newest first. */
+function attemptsOf(observed: readonly ObservedContainer[], name: string): ObservedContainer[] {
+  return observed.filter((c) => c.containerName === name).sort((a, b) => b.attempt - a.attempt);
+}
+
+/** Older attempts go, except the newest finished one, as the kubelet keeps for `logs --previous`. */
+function pruneAttempts([, ...older]: ObservedContainer[]): Step[] {
+  const previous = older.find(isFinished);
+  return older.flatMap((c) => (c === previous ? [] : killAndRemove(c, "superseded attempt")));
+}
+
+/**
+ * An init container runs to completion before the next one starts; a failed one is retried with
+ * back-off unless the pod's restartPolicy is Never, in which case the pod has failed for good.
+ * Init containers have no probes or hooks (validation refuses them).
+ */
+function planInitContainer(
+  input: PodPlanInput,
+  pod: DesiredPod,
+  container: DefaultedContainer,
+  latest: ObservedContainer | undefined,
+): Step[] {
+  if (!latest) return firstRun(input, container);
+  if (latest.specHash !== specHash(pod, container)) {
+    const grace = pod.spec.terminationGracePeriodSeconds;
+    return [
+      ...killAndRemove(latest, "container spec changed", grace),
+      ...runOrWait(input, container, latest.attempt + 1, "container spec changed", undefined),
+    ];
+  }
+  if (latest.state === "created" && !latest.error) {
+    return [{ kind: "start", container: latest, reason: "created but not started" }];
+  }
+  if (!isFinished(latest) || !shouldRestart(pod.spec.restartPolicy, latest)) return [];
+  return runOrWait(input, container, latest.attempt + 1, restartReason(latest), latest);
+}
+
+function firstRun(input: PodPlanInput, container: DefaultedContainer): Step[] {
+  if (input.waitForPredecessor) {
+    return [
+      {
+        kind: "wait",
+        containerName: container.name,
+        until: Infinity,
+        reason: "previous pod still terminating",
+      },
+    ];
+  }
+  return runOrWait(input, container, 0, "pod started", undefined);
 }
 
 function planRemoval(observed: readonly ObservedContainer[]): Step[] {
@@ -89,29 +149,10 @@ function planContainer(
   container: DefaultedContainer,
   attempts: ObservedContainer[],
 ): Step[] {
-  const steps: Step[] = [];
-  const [latest, ...older] = attempts;
-  // Keep the newest finished older attempt, as the kubelet does, for `logs --previous`.
-  const previous = older.find(isFinished);
-  for (const c of older) {
-    if (c !== previous) steps.push(...killAndRemove(c, "superseded attempt"));
-  }
-
+  const steps = pruneAttempts(attempts);
+  const [latest] = attempts;
   const hash = specHash(pod, container);
-  if (!latest) {
-    if (input.waitForPredecessor) {
-      return [
-        ...steps,
-        {
-          kind: "wait",
-          containerName: container.name,
-          until: Infinity,
-          reason: "previous pod still terminating",
-        },
-      ];
-    }
-    return [...steps, ...runOrWait(input, container, 0, "pod started", undefined)];
-  }
+  if (!latest) return [...steps, ...firstRun(input, container)];
   if (latest.specHash !== hash) {
     const grace = pod.spec.terminationGracePeriodSeconds;
     steps.push(...killAndRemove(latest, "container spec changed", grace));

@@ -252,3 +252,95 @@ describe("buildPodView with probes", () => {
     assert.equal(pod.status?.containerStatuses?.[0]?.started, false);
   });
 });
+
+describe("buildPodView: init containers", () => {
+  const withInits = (restartPolicy: "Always" | "Never" = "Always"): DesiredPod => {
+    const d = desired(restartPolicy);
+    const init = (name: string) => ({
+      name,
+      image: "busybox:1.36",
+      imagePullPolicy: "IfNotPresent" as const,
+    });
+    return { ...d, spec: { ...d.spec, initContainers: [init("first"), init("second")] } };
+  };
+  const initC = (name: string, over: Partial<ObservedContainer>) =>
+    c({ id: `${name}-id`, containerName: name, ...over });
+  const completed = (name: string) =>
+    initC(name, { state: "exited", exitCode: 0, startedAt: at(50), finishedAt: at(45) });
+  const condition = (pod: ReturnType<typeof view>, type: string) =>
+    pod.status?.conditions?.find((x) => x.type === type);
+
+  it("before anything ran: Pending, not Initialized, everything PodInitializing", () => {
+    const pod = view({ desired: withInits() });
+    assert.equal(pod.status?.phase, "Pending");
+    assert.deepEqual(
+      [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map(
+        (s) => s.state?.waiting?.reason,
+      ),
+      ["PodInitializing", "PodInitializing", "PodInitializing"],
+    );
+    const initialized = condition(pod, "Initialized");
+    assert.equal(initialized?.status, "False");
+    assert.equal(initialized?.reason, "ContainersNotInitialized");
+    assert.equal(initialized?.message, "containers with incomplete status: [first second]");
+  });
+
+  it("a completed init container is ready and terminated Completed; the next one runs", () => {
+    const pod = view({
+      desired: withInits(),
+      observed: [completed("first"), initC("second", { startedAt: at(2) })],
+    });
+    const [first, second] = pod.status?.initContainerStatuses ?? [];
+    assert.equal(first?.state?.terminated?.reason, "Completed");
+    assert.equal(first?.ready, true);
+    assert.equal(first?.started, false);
+    assert.ok(second?.state?.running);
+    assert.equal(second?.ready, false);
+    assert.equal(second?.started, true);
+    assert.equal(
+      condition(pod, "Initialized")?.message,
+      "containers with incomplete status: [second]",
+    );
+    assert.equal(pod.status?.phase, "Pending");
+  });
+
+  it("a failing init container shows CrashLoopBackOff with its restarts", () => {
+    const pod = view({
+      desired: withInits(),
+      observed: [initC("first", { attempt: 2, state: "exited", exitCode: 1, finishedAt: at(3) })],
+      backoffUntil: new Map([["first", NOW + 17_000]]),
+    });
+    const [first] = pod.status?.initContainerStatuses ?? [];
+    assert.equal(first?.state?.waiting?.reason, "CrashLoopBackOff");
+    assert.equal(first?.restartCount, 2);
+    assert.equal(first?.lastState?.terminated?.exitCode, 1);
+    assert.equal(pod.status?.phase, "Pending");
+  });
+
+  it("with restartPolicy Never a failed init container fails the pod", () => {
+    const pod = view({
+      desired: withInits("Never"),
+      observed: [initC("first", { state: "exited", exitCode: 1, finishedAt: at(3) })],
+    });
+    assert.equal(pod.status?.phase, "Failed");
+    assert.equal(pod.status?.initContainerStatuses?.[0]?.state?.terminated?.reason, "Error");
+  });
+
+  it("once every init container completed: Initialized, app containers run", () => {
+    const pod = view({
+      desired: withInits(),
+      observed: [completed("first"), completed("second"), c({})],
+    });
+    assert.equal(condition(pod, "Initialized")?.status, "True");
+    assert.equal(pod.status?.phase, "Running");
+    assert.equal(condition(pod, "Ready")?.status, "True");
+    assert.deepEqual(
+      pod.status?.initContainerStatuses?.map((s) => s.ready),
+      [true, true],
+    );
+  });
+
+  it("a pod without init containers reports no initContainerStatuses", () => {
+    assert.equal(view({ observed: [c({})] }).status?.initContainerStatuses, undefined);
+  });
+});

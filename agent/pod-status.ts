@@ -6,9 +6,10 @@ import type {
   PodCondition,
   PodStatus,
 } from "kubernetes-types/core/v1.js";
-import type { DesiredPod } from "./pods/desired-pod.js";
+import { podContainers, type DesiredPod } from "./pods/desired-pod.js";
 import type { ObservedContainer } from "./runtime/runtime.js";
 import type { ContainerFailure } from "./planner.js";
+import { initProgress, type InitProgress } from "./init-progress.js";
 
 export interface PodStatusInput {
   uid: string;
@@ -35,13 +36,17 @@ export function buildPodView(input: PodStatusInput): Pod {
   const sample = input.observed[0];
   const names = desired?.spec.containers.map((c) => c.name) ?? uniqueNames(input.observed);
   const statuses = names.map((name) => containerStatus(input, name));
+  const inits = desired?.spec.initContainers ?? [];
+  const initStatuses = inits.map((c) => initContainerStatus(input, c.name));
+  const init: InitProgress = desired ? initProgress(desired.spec, input.observed) : { done: true };
   const hostNetwork = desired?.spec.hostNetwork ?? false;
   const status: PodStatus = {
-    phase: phase(input, statuses),
-    conditions: conditions(input, statuses),
+    phase: phase(input, statuses, init),
+    conditions: conditions(input, statuses, initStatuses, init),
     hostIP: input.hostIP,
     podIP: hostNetwork ? input.hostIP : podIP(input.observed),
     startTime: iso(input.firstSeen),
+    ...(initStatuses.length > 0 && { initContainerStatuses: initStatuses }),
     containerStatuses: statuses,
   };
   return {
@@ -75,9 +80,16 @@ function attemptsOf(input: PodStatusInput, name: string): ObservedContainer[] {
     .sort((a, b) => b.attempt - a.attempt);
 }
 
+/** Kubernetes: an init container is ready once it has completed, and started only while it runs. */
+function initContainerStatus(input: PodStatusInput, name: string): ContainerStatus {
+  const status = containerStatus(input, name);
+  const completed = status.state?.terminated?.exitCode === 0;
+  return { ...status, ready: completed, started: status.state?.running !== undefined };
+}
+
 function containerStatus(input: PodStatusInput, name: string): ContainerStatus {
   const [latest, ...older] = attemptsOf(input, name);
-  const spec = input.desired?.spec.containers.find((c) => c.name === name);
+  const spec = input.desired && podContainers(input.desired).find((c) => c.name === name);
   const image = latest?.image ?? spec?.image ?? "";
   const running = latest?.state === "running";
   const probed = running ? input.probes?.(name) : undefined;
@@ -137,7 +149,9 @@ function currentState(
   }
   if (latest && (latest.state === "exited" || latest.state === "dead")) return terminated(latest);
   if (latest?.error) return { waiting: { reason: "RunContainerError", message: latest.error } };
-  return { waiting: { reason: "ContainerCreating" } };
+  // The kubelet's default for a container not created yet, in a pod with an init phase or not.
+  const initializing = (input.desired?.spec.initContainers?.length ?? 0) > 0;
+  return { waiting: { reason: initializing ? "PodInitializing" : "ContainerCreating" } };
 }
 
 function terminated(c: ObservedContainer): ContainerState {
@@ -157,8 +171,14 @@ function terminated(c: ObservedContainer): ContainerState {
   };
 }
 
-function phase(input: PodStatusInput, statuses: ContainerStatus[]): string {
+function phase(input: PodStatusInput, statuses: ContainerStatus[], init: InitProgress): string {
   if (statuses.length === 0) return "Pending";
+  if (!init.done) {
+    // With restartPolicy Never a failed init container is never retried: the pod has failed.
+    const { latest } = init;
+    const failed = latest && (latest.state === "exited" || latest.state === "dead" || latest.error);
+    return failed && input.desired?.spec.restartPolicy === "Never" ? "Failed" : "Pending";
+  }
   const everRan = (s: ContainerStatus) =>
     s.state?.running !== undefined ||
     s.state?.terminated !== undefined ||
@@ -172,7 +192,20 @@ function phase(input: PodStatusInput, statuses: ContainerStatus[]): string {
   return "Running";
 }
 
-function conditions(input: PodStatusInput, statuses: ContainerStatus[]): PodCondition[] {
+function conditions(
+  input: PodStatusInput,
+  statuses: ContainerStatus[],
+  initStatuses: ContainerStatus[],
+  init: InitProgress,
+): PodCondition[] {
+  const incomplete = initStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const initialized: Omit<PodCondition, "type"> = init.done
+    ? { status: "True" }
+    : {
+        status: "False",
+        reason: "ContainersNotInitialized",
+        message: `containers with incomplete status: [${incomplete.join(" ")}]`,
+      };
   const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
   const ready: Omit<PodCondition, "type"> =
     unready.length === 0 && statuses.length > 0
@@ -183,7 +216,7 @@ function conditions(input: PodStatusInput, statuses: ContainerStatus[]): PodCond
           message: `containers with unready status: [${unready.join(" ")}]`,
         };
   const wanted: PodCondition[] = [
-    { type: "Initialized", status: "True" },
+    { type: "Initialized", ...initialized },
     { type: "Ready", ...ready },
     { type: "ContainersReady", ...ready },
     { type: "PodScheduled", status: "True" },

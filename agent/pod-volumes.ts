@@ -1,6 +1,6 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import type { DesiredPod } from "./pods/desired-pod.js";
+import { podContainers, type DesiredPod } from "./pods/desired-pod.js";
 import type { ResolvedVolume } from "./pods/container-spec.js";
 import { parseQuantity } from "./pods/quantity.js";
 import {
@@ -31,7 +31,7 @@ export class PodVolumes {
   async prepare(pod: DesiredPod): Promise<PreparedVolumes> {
     const volumes = new Map<string, ResolvedVolume>();
     for (const volume of pod.spec.volumes ?? []) {
-      const mounts = pod.spec.containers.flatMap((c) =>
+      const mounts = podContainers(pod).flatMap((c) =>
         (c.volumeMounts ?? []).filter((m) => m.name === volume.name),
       );
       if (volume.hostPath) {
@@ -82,7 +82,7 @@ export class PodVolumes {
     volumes: Map<string, ResolvedVolume>,
   ): Promise<Map<string, string>> {
     const subPaths = new Map<string, string>();
-    for (const c of pod.spec.containers) {
+    for (const c of podContainers(pod)) {
       for (const [i, m] of (c.volumeMounts ?? []).entries()) {
         if (!m.subPath) continue;
         const volume = volumes.get(m.name);

@@ -1,6 +1,6 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
-import type { DesiredPod } from "./pods/desired-pod.js";
+import { podContainers, type DesiredPod } from "./pods/desired-pod.js";
 import type { ObservedContainer } from "./runtime/runtime.js";
 import type { BackoffTracker } from "./backoff.js";
 import { backoffKey } from "./backoff.js";
@@ -171,7 +171,7 @@ export class PodWorker {
 
   private backoffDelays(desired: DesiredPod | undefined): Map<string, number> {
     const delays = new Map<string, number>();
-    for (const c of desired?.spec.containers ?? []) {
+    for (const c of desired ? podContainers(desired) : []) {
       const delay = this.deps.backoff.delayMs(backoffKey(this.uid, c.name));
       if (delay !== undefined) delays.set(c.name, delay);
     }

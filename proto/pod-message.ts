@@ -29,6 +29,7 @@ export interface PodStatusMessage {
   reason: string;
   message: string;
   container_statuses: ContainerStatusMessage[];
+  init_container_statuses: ContainerStatusMessage[];
 }
 
 export interface PodConditionMessage {

@@ -188,4 +188,37 @@ describe("resolveLogTarget", () => {
       message: "a container name must be specified for pod pair-n1, choose one of: [a b]",
     });
   });
+
+  describe("with init containers", () => {
+    const completed = status("setup", {
+      containerID: "docker://init1",
+      state: { terminated: { exitCode: 0, reason: "Completed", containerID: "docker://init1" } },
+    });
+    const withInit: Pod = {
+      ...single,
+      spec: { ...single.spec!, initContainers: [{ name: "setup", image: "busybox:1.36" }] },
+      status: { ...single.status, initContainerStatuses: [completed] },
+    };
+    it("the only app container is still meant by default", () => {
+      assert.deepEqual(resolveLogTarget([withInit], query("web-n1")), ok("aaa"));
+    });
+    it("an init container by name, after it completed", () => {
+      assert.deepEqual(
+        resolveLogTarget([withInit], query("web-n1", { container: "setup" })),
+        ok("init1"),
+      );
+    });
+    it("lists the init containers when a name is needed", () => {
+      const both: Pod = {
+        ...pair,
+        spec: { ...pair.spec!, initContainers: [{ name: "setup", image: "busybox:1.36" }] },
+      };
+      assert.deepEqual(resolveLogTarget([both], query("pair-n1")), {
+        ok: false,
+        reason: "ContainerNotSpecified",
+        message:
+          "a container name must be specified for pod pair-n1, choose one of: [a b] or one of the init containers: [setup]",
+      });
+    });
+  });
 });

@@ -36,17 +36,25 @@ export function resolveLogTarget(pods: readonly Pod[], query: LogTargetQuery): L
   if (pod === undefined) return refuse("PodNotFound", `pods "${podName}" not found`);
 
   const names = containerNames(pod);
+  const initNames = initContainerNames(pod);
+  // Like kubectl: a pod's only app container is meant by default, whatever its init containers.
   const name = query.container ?? (names.length === 1 ? names[0] : undefined);
   if (name === undefined) {
+    const inits =
+      initNames.length > 0 ? ` or one of the init containers: [${initNames.join(" ")}]` : "";
     return refuse(
       "ContainerNotSpecified",
-      `a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]`,
+      `a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]${inits}`,
     );
   }
-  if (!names.includes(name)) {
+  if (!names.includes(name) && !initNames.includes(name)) {
     return refuse("ContainerNotFound", `container ${name} is not valid for pod ${podName}`);
   }
-  const status = pod.status?.containerStatuses?.find((s) => s.name === name);
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  const status = statuses.find((s) => s.name === name);
   const which = `container "${name}" in pod "${podName}"`;
   if (status === undefined) return refuse("NoOutput", `${which} is not available`);
   return fromStatus(status, query.previous, which);
@@ -56,6 +64,11 @@ export function resolveLogTarget(pods: readonly Pod[], query: LogTargetQuery): L
 function containerNames(pod: Pod): string[] {
   const fromSpec = pod.spec?.containers.map((c) => c.name);
   return fromSpec ?? pod.status?.containerStatuses?.map((s) => s.name) ?? [];
+}
+
+function initContainerNames(pod: Pod): string[] {
+  const fromSpec = pod.spec?.initContainers?.map((c) => c.name);
+  return fromSpec ?? pod.status?.initContainerStatuses?.map((s) => s.name) ?? [];
 }
 
 function fromStatus(status: ContainerStatus, previous: boolean, which: string): LogTarget {

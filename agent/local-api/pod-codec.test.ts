@@ -136,7 +136,50 @@ const notYetObserved: Pod = {
   spec: { containers: [{ name: "main", image: "alpine:3" }] },
 };
 
-const pods = { runningTwoContainers, refusedHostPath, completed, notYetObserved };
+const initializing: Pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "with-init", namespace: "default", uid: "u5" },
+  spec: {
+    initContainers: [{ name: "setup", image: "busybox:1.36" }],
+    containers: [{ name: "main", image: "busybox:1.36" }],
+  },
+  status: {
+    phase: "Pending",
+    conditions: [
+      {
+        type: "Initialized",
+        status: "False",
+        reason: "ContainersNotInitialized",
+        message: "containers with incomplete status: [setup]",
+      },
+    ],
+    initContainerStatuses: [
+      {
+        name: "setup",
+        image: "busybox:1.36",
+        imageID: "sha256:4444",
+        ready: false,
+        started: false,
+        restartCount: 2,
+        state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 20s" } },
+      },
+    ],
+    containerStatuses: [
+      {
+        name: "main",
+        image: "busybox:1.36",
+        imageID: "",
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: { waiting: { reason: "PodInitializing" } },
+      },
+    ],
+  },
+};
+
+const pods = { runningTwoContainers, refusedHostPath, completed, notYetObserved, initializing };
 
 describe("pod codec", () => {
   for (const [name, pod] of Object.entries(pods)) {

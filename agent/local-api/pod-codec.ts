@@ -61,6 +61,7 @@ function statusToMessage(status: PodStatus): PodStatusMessage {
     reason: status.reason ?? "",
     message: status.message ?? "",
     container_statuses: (status.containerStatuses ?? []).map(containerStatusToMessage),
+    init_container_statuses: (status.initContainerStatuses ?? []).map(containerStatusToMessage),
   };
 }
 
@@ -152,6 +153,9 @@ function specFromJson(json: Uint8Array): PodSpec | undefined {
 function statusFromMessage(status: Fields): PodStatus {
   const conditions = messages(status, "conditions").map(conditionFromMessage);
   const containerStatuses = messages(status, "container_statuses").map(containerStatusFromMessage);
+  const initContainerStatuses = messages(status, "init_container_statuses").map(
+    containerStatusFromMessage,
+  );
   return dropUndefined({
     phase: optionalText(status, "phase"),
     conditions: conditions.length > 0 ? conditions : undefined,
@@ -160,6 +164,7 @@ function statusFromMessage(status: Fields): PodStatus {
     startTime: optionalText(status, "start_time"),
     reason: optionalText(status, "reason"),
     message: optionalText(status, "message"),
+    initContainerStatuses: initContainerStatuses.length > 0 ? initContainerStatuses : undefined,
     containerStatuses: containerStatuses.length > 0 ? containerStatuses : undefined,
   });
 }

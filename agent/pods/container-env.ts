@@ -1,7 +1,7 @@
 // A container's environment as the kubelet builds it: entries in order, each `value` expanded
 // against the entries before it, `valueFrom` resolved through the Downward API (and never
 // expanded), a later entry with the same name replacing an earlier one.
-import type { DefaultedContainer, DesiredPod } from "./desired-pod.js";
+import { podContainers, type DefaultedContainer, type DesiredPod } from "./desired-pod.js";
 import { fieldRefValue, resourceFieldValue, type NodeCapacity } from "./downward-api.js";
 import { expandVars } from "./env-expansion.js";
 
@@ -28,7 +28,7 @@ export function resolveEnv(
     } else if (valueFrom?.resourceFieldRef) {
       const ref = valueFrom.resourceFieldRef;
       const target = ref.containerName
-        ? pod.spec.containers.find((c) => c.name === ref.containerName)
+        ? podContainers(pod).find((c) => c.name === ref.containerName)
         : container;
       if (!target) throw new Error(`resourceFieldRef names unknown container ${ref.containerName}`);
       env.set(name, resourceFieldValue(target, ref.resource, ref.divisor, ctx.nodeCapacity));

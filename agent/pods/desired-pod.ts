@@ -28,9 +28,16 @@ export type DefaultedContainer = Omit<Container, "image" | "imagePullPolicy"> & 
 
 export type DefaultedPodSpec = Omit<
   PodSpec,
-  "restartPolicy" | "terminationGracePeriodSeconds" | "containers"
+  "restartPolicy" | "terminationGracePeriodSeconds" | "containers" | "initContainers"
 > & {
   restartPolicy: "Always" | "OnFailure" | "Never";
   terminationGracePeriodSeconds: number;
   containers: DefaultedContainer[];
+  /** Absent when the pod has none (an empty list is dropped, so it hashes like no list). */
+  initContainers?: DefaultedContainer[];
 };
+
+/** Init containers first, then app containers: every container the pod may run. */
+export function podContainers(pod: DesiredPod): DefaultedContainer[] {
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+}

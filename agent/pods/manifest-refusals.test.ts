@@ -33,10 +33,6 @@ describe("parseManifest: refused fields", () => {
       "spec.containers[0].env[0].valueFrom.secretKeyRef: secretKeyRef is not supported yet",
     ],
     [
-      pod({ initContainers: [{ name: "init", image: "busybox" }] }),
-      "spec.initContainers: initContainers are not supported yet",
-    ],
-    [
       pod({ ephemeralContainers: [{ name: "dbg", image: "busybox" }] }),
       "spec.ephemeralContainers: ephemeralContainers are not supported yet",
     ],

@@ -6,13 +6,16 @@ import type { ValidPodSpec } from "./pod-schema.js";
 
 type ValidContainer = ValidPodSpec["containers"][number];
 
-export function applyPodDefaults(spec: ValidPodSpec): DefaultedPodSpec {
+export function applyPodDefaults({ initContainers, ...spec }: ValidPodSpec): DefaultedPodSpec {
   const hostNetwork = spec.hostNetwork === true;
   return {
     ...spec,
     restartPolicy: spec.restartPolicy ?? "Always",
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
     containers: spec.containers.map((c) => defaultContainer(c, hostNetwork)),
+    ...(initContainers?.length && {
+      initContainers: initContainers.map((c) => defaultContainer(c, hostNetwork)),
+    }),
     ...(spec.volumes && {
       volumes: spec.volumes.map((v) =>
         v.hostPath ? { ...v, hostPath: { ...v.hostPath, type: v.hostPath.type ?? "" } } : v,

@@ -82,6 +82,7 @@ const podSecurityContext = z.strictObject({
 
 const podSpecFields = z.strictObject({
   containers: z.array(containerSchema).min(1, "must have at least one container"),
+  initContainers: z.array(containerSchema).optional(),
   volumes: z.array(volumeSchema).optional(),
   hostNetwork: z.boolean().optional(),
   hostPID: z.boolean().optional(),
@@ -119,7 +120,6 @@ const podSpecFields = z.strictObject({
   hostIPC: refused("hostIPC is not supported yet"),
   hostname: refused("setting the pod hostname is not supported yet"),
   hostUsers: refused("user namespaces (hostUsers: false) are not supported yet", (v) => v === true),
-  initContainers: refused("initContainers are not supported yet"),
   resourceClaims: refused("resource claims are not supported yet"),
   runtimeClassName: refused("runtimeClassName is not supported yet"),
   shareProcessNamespace: refused("shareProcessNamespace is not supported yet"),
@@ -130,6 +130,7 @@ type Issue = (message: string, path: (string | number)[]) => void;
 export const podSpecSchema = podSpecFields.superRefine((spec, ctx) => {
   const issue: Issue = (message, path) => ctx.addIssue({ code: "custom", message, path });
   checkUniqueNames(spec, issue);
+  checkInitContainers(spec, issue);
   checkVolumeMounts(spec, issue);
   checkHostPorts(spec, issue);
   checkUsers(spec, issue);
@@ -139,10 +140,27 @@ export const podSpecSchema = podSpecFields.superRefine((spec, ctx) => {
 export type ValidPodSpec = WithoutIgnored<z.output<typeof podSpecSchema>>;
 type ParsedSpec = z.output<typeof podSpecFields>;
 
+type ContainerList = "initContainers" | "containers";
+type ParsedContainer = ParsedSpec["containers"][number];
+
+/** One list's containers, each with the path that names it in errors. */
+function listed(
+  spec: ParsedSpec,
+  list: ContainerList,
+): [ParsedContainer, [ContainerList, number]][] {
+  return (spec[list] ?? []).map((c, i) => [c, [list, i]]);
+}
+
+/** Init containers first, as they run. */
+function allContainers(spec: ParsedSpec): [ParsedContainer, [ContainerList, number]][] {
+  return [...listed(spec, "initContainers"), ...listed(spec, "containers")];
+}
+
+// Kubernetes: init containers and app containers share one namespace of names.
 function checkUniqueNames(spec: ParsedSpec, issue: Issue): void {
   const seen = new Set<string>();
-  for (const [i, c] of spec.containers.entries()) {
-    if (seen.has(c.name)) issue(`duplicate container name ${c.name}`, ["containers", i, "name"]);
+  for (const [c, at] of allContainers(spec)) {
+    if (seen.has(c.name)) issue(`duplicate container name ${c.name}`, [...at, "name"]);
     seen.add(c.name);
   }
   const volumes = new Set<string>();
@@ -150,22 +168,36 @@ function checkUniqueNames(spec: ParsedSpec, issue: Issue): void {
     if (volumes.has(v.name)) issue(`duplicate volume name ${v.name}`, ["volumes", i, "name"]);
     volumes.add(v.name);
   }
-  for (const [i, c] of spec.containers.entries()) {
+  for (const [c, at] of allContainers(spec)) {
     for (const [j, env] of (c.env ?? []).entries()) {
       const target = env.valueFrom?.resourceFieldRef?.containerName;
       if (target === undefined || seen.has(target)) continue;
-      const path = ["containers", i, "env", j, "valueFrom", "resourceFieldRef", "containerName"];
+      const path = [...at, "env", j, "valueFrom", "resourceFieldRef", "containerName"];
       issue(`no container named ${target} in this pod`, path);
+    }
+  }
+}
+
+// An init container runs once to completion: probes and hooks have nothing to act on (Kubernetes
+// refuses them too, outside sidecar containers, which daemonlet does not support yet).
+const NOT_FOR_INIT = ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"] as const;
+
+function checkInitContainers(spec: ParsedSpec, issue: Issue): void {
+  for (const [i, c] of (spec.initContainers ?? []).entries()) {
+    for (const field of NOT_FOR_INIT) {
+      if (c[field] !== undefined) {
+        issue("must not be set for init containers", ["initContainers", i, field]);
+      }
     }
   }
 }
 
 function checkVolumeMounts(spec: ParsedSpec, issue: Issue): void {
   const volumes = new Map((spec.volumes ?? []).map((v) => [v.name, v]));
-  for (const [i, c] of spec.containers.entries()) {
+  for (const [c, at] of allContainers(spec)) {
     for (const [j, mount] of (c.volumeMounts ?? []).entries()) {
       const volume = volumes.get(mount.name);
-      const path = ["containers", i, "volumeMounts", j];
+      const path = [...at, "volumeMounts", j];
       if (!volume) issue(`no volume named ${mount.name} in this pod`, [...path, "name"]);
       else if (mount.subPath && volume.emptyDir?.medium === "Memory") {
         issue("subPath on a Memory emptyDir is not supported yet", [...path, "subPath"]);
@@ -176,11 +208,21 @@ function checkVolumeMounts(spec: ParsedSpec, issue: Issue): void {
 
 // Kubernetes: with host networking a port is the host's port, so hostPort must equal
 // containerPort; and no two containers may claim the same host port, protocol and address.
+// Init containers have finished before app containers start, so each list is checked alone.
 function checkHostPorts(spec: ParsedSpec, issue: Issue): void {
+  checkHostPortsOf(spec, listed(spec, "initContainers"), issue);
+  checkHostPortsOf(spec, listed(spec, "containers"), issue);
+}
+
+function checkHostPortsOf(
+  spec: ParsedSpec,
+  containers: [ParsedContainer, [ContainerList, number]][],
+  issue: Issue,
+): void {
   const claimed = new Set<string>();
-  for (const [i, c] of spec.containers.entries()) {
+  for (const [c, at] of containers) {
     for (const [j, port] of (c.ports ?? []).entries()) {
-      const path = ["containers", i, "ports", j, "hostPort"];
+      const path = [...at, "ports", j, "hostPort"];
       if (spec.hostNetwork && port.hostPort && port.hostPort !== port.containerPort) {
         issue("must equal containerPort when hostNetwork is true", path);
       }
@@ -199,10 +241,10 @@ function checkHostPorts(spec: ParsedSpec, issue: Issue): void {
 // so a group needs a user, and runAsNonRoot with a uid of 0 can never start.
 function checkUsers(spec: ParsedSpec, issue: Issue): void {
   const pod = spec.securityContext;
-  for (const [i, c] of spec.containers.entries()) {
+  for (const [c, path] of allContainers(spec)) {
     const own = c.securityContext;
     const at = (field: string, fromContainer: boolean) =>
-      fromContainer ? ["containers", i, "securityContext", field] : ["securityContext", field];
+      fromContainer ? [...path, "securityContext", field] : ["securityContext", field];
     const user = own?.runAsUser ?? pod?.runAsUser;
     const userPath = at("runAsUser", own?.runAsUser !== undefined);
     if ((own?.runAsNonRoot ?? pod?.runAsNonRoot) && user === 0) {

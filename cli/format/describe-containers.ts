@@ -119,16 +119,17 @@ function writeContainer(
 }
 
 /**
- * `Containers:` with each container's spec, and for a pod (`statuses` given) its state. `space`
- * indents the section, as in a DaemonSet's `Pod Template:`.
+ * `Containers:` (or `Init Containers:`) with each container's spec, and for a pod (`statuses`
+ * given) its state. `space` indents the section, as in a DaemonSet's `Pod Template:`.
  */
 export function writeContainers(
   w: DescribeWriter,
   containers: readonly Container[],
   statuses: readonly ContainerStatus[] | undefined,
   space: string,
+  title = "Containers",
 ): void {
-  w.write(0, `${space}Containers:\n`);
+  w.write(0, `${space}${title}:\n`);
   for (const container of containers) {
     const status = statuses?.find((s) => s.name === container.name);
     writeContainer(w, container, status, space ? " " : "");

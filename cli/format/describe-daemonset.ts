@@ -46,6 +46,9 @@ export function describeDaemonSet(
   if (Object.keys(template?.metadata?.annotations ?? {}).length > 0) {
     writeAnnotations(w, "  Annotations", template?.metadata?.annotations);
   }
+  if (template?.spec?.initContainers?.length) {
+    writeContainers(w, template.spec.initContainers, undefined, "  ", "Init Containers");
+  }
   writeContainers(w, template?.spec?.containers ?? [], undefined, "  ");
   writeVolumes(w, template?.spec?.volumes, "  ");
   writeLabels(w, "  Node-Selectors", template?.spec?.nodeSelector);

@@ -49,6 +49,10 @@ export function describePod(pod: Pod, events: readonly Event[], now: Date): stri
   }
   const controller = metadata?.ownerReferences?.find((o) => o.controller);
   if (controller) w.write(0, `Controlled By:\t${controller.kind}/${controller.name}\n`);
+  if (spec?.initContainers?.length) {
+    const statuses = status?.initContainerStatuses ?? [];
+    writeContainers(w, spec.initContainers, statuses, "", "Init Containers");
+  }
   writeContainers(w, spec?.containers ?? [], status?.containerStatuses ?? [], "");
   const conditions = status?.conditions ?? [];
   if (conditions.length > 0) {

@@ -365,6 +365,39 @@ Events:
     );
   });
 
+  it("lists init containers and their states before the app containers", () => {
+    const initialized: Pod = {
+      ...running,
+      spec: { ...running.spec!, initContainers: [{ name: "setup", image: "busybox:1.36" }] },
+      status: {
+        ...running.status,
+        initContainerStatuses: [
+          {
+            name: "setup",
+            image: "busybox:1.36",
+            imageID: "sha256:1",
+            containerID: "docker://0042",
+            ready: true,
+            restartCount: 0,
+            state: {
+              terminated: {
+                exitCode: 0,
+                reason: "Completed",
+                startedAt: "2024-05-06T11:50:01Z",
+                finishedAt: "2024-05-06T11:50:02Z",
+              },
+            },
+          },
+        ],
+      },
+    };
+    const out = describePod(initialized, [], now);
+    assert.match(
+      out,
+      /\nInit Containers:\n {2}setup:\n {4}Container ID: +docker:\/\/0042\n[^]*\n {4}State: +Terminated\n {6}Reason: +Completed\n {6}Exit Code: +0\n[^]*\nContainers:\n {2}fluentd:\n/,
+    );
+  });
+
   it("shows a pod being deleted as Terminating", () => {
     const deleting: Pod = {
       ...running,

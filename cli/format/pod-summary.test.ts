@@ -25,15 +25,16 @@ const terminated = (
 
 function pod(
   status: PodStatus | undefined,
-  extra: { containers?: number; deleting?: boolean } = {},
+  extra: { containers?: number; initContainers?: number; deleting?: boolean } = {},
 ): Pod {
   const containers = Array.from({ length: extra.containers ?? 1 }, (_, i) => ({ name: `c${i}` }));
+  const inits = Array.from({ length: extra.initContainers ?? 0 }, (_, i) => ({ name: `i${i}` }));
   return {
     metadata: {
       name: "p",
       ...(extra.deleting ? { deletionTimestamp: "2024-05-01T11:59:00Z" } : {}),
     },
-    spec: { containers },
+    spec: { containers, ...(inits.length > 0 && { initContainers: inits }) },
     ...(status === undefined ? {} : { status }),
   };
 }
@@ -178,6 +179,106 @@ const cases: [string, Pod, PodSummary][] = [
     { ready: "0/1", status: "Unknown", restarts: "0" },
   ],
   ["a pod not observed yet", pod(undefined), { ready: "0/1", status: "", restarts: "0" }],
+  [
+    "the first of two init containers running",
+    pod(
+      {
+        phase: "Pending",
+        initContainerStatuses: [running("i0", { ready: false }), waiting("i1", "PodInitializing")],
+        containerStatuses: [waiting("c0", "PodInitializing")],
+      },
+      { initContainers: 2 },
+    ),
+    { ready: "0/1", status: "Init:0/2", restarts: "0" },
+  ],
+  [
+    "the second init container running after the first completed",
+    pod(
+      {
+        phase: "Pending",
+        initContainerStatuses: [
+          terminated("i0", 0, { reason: "Completed" }),
+          running("i1", { ready: false }),
+        ],
+        containerStatuses: [waiting("c0", "PodInitializing")],
+      },
+      { initContainers: 2 },
+    ),
+    { ready: "0/1", status: "Init:1/2", restarts: "0" },
+  ],
+  [
+    "an init container in a crash loop, its restarts counted",
+    pod(
+      {
+        phase: "Pending",
+        initContainerStatuses: [
+          container("i0", {
+            restartCount: 4,
+            state: { waiting: { reason: "CrashLoopBackOff" } },
+            lastState: {
+              terminated: { exitCode: 1, reason: "Error", finishedAt: "2024-05-01T11:59:50Z" },
+            },
+          }),
+        ],
+        containerStatuses: [waiting("c0", "PodInitializing")],
+      },
+      { initContainers: 1 },
+    ),
+    { ready: "0/1", status: "Init:CrashLoopBackOff", restarts: "4 (10s ago)" },
+  ],
+  [
+    "an init container that failed for good",
+    pod(
+      {
+        phase: "Failed",
+        initContainerStatuses: [terminated("i0", 3, { reason: "Error" })],
+        containerStatuses: [waiting("c0", "PodInitializing")],
+      },
+      { initContainers: 1 },
+    ),
+    { ready: "0/1", status: "Init:Error", restarts: "0" },
+  ],
+  [
+    "an init container killed without a reason",
+    pod(
+      {
+        phase: "Pending",
+        initContainerStatuses: [terminated("i0", 137, { signal: 9 })],
+        containerStatuses: [waiting("c0", "PodInitializing")],
+      },
+      { initContainers: 1 },
+    ),
+    { ready: "0/1", status: "Init:Signal:9", restarts: "0" },
+  ],
+  [
+    "init done, app container being created",
+    pod(
+      {
+        phase: "Pending",
+        conditions: [{ type: "Initialized", status: "True" }],
+        initContainerStatuses: [terminated("i0", 0, { reason: "Completed" })],
+        containerStatuses: [waiting("c0", "PodInitializing")],
+      },
+      { initContainers: 1 },
+    ),
+    { ready: "0/1", status: "PodInitializing", restarts: "0" },
+  ],
+  [
+    "init done, app running; init restarts no longer shown",
+    pod(
+      {
+        phase: "Running",
+        conditions: [{ type: "Initialized", status: "True" }],
+        initContainerStatuses: [
+          terminated("i0", 0, { reason: "Completed" }),
+          container("i1", { restartCount: 2, state: { terminated: { exitCode: 0 } } }),
+        ],
+        containerStatuses: [running("c0")],
+      },
+      { initContainers: 2 },
+    ),
+    { ready: "1/1", status: "Running", restarts: "0" },
+  ],
 ];
 
 describe("summarizePod", () => {

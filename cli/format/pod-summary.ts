@@ -1,6 +1,6 @@
 // The READY, STATUS and RESTARTS columns, computed the way kubectl's pod printer does
 // (k8s.io/kubernetes/pkg/printers/internalversion, printPod), so they read the same as on a
-// Kubernetes cluster. Init containers are left out: the agent refuses pods that have them.
+// Kubernetes cluster, init containers (`Init:1/2`, `Init:CrashLoopBackOff`) included.
 import type { ContainerStatus, Pod, PodCondition } from "kubernetes-types/core/v1.js";
 import { age } from "./duration.js";
 
@@ -18,6 +18,10 @@ const NODE_UNREACHABLE_REASON = "NodeLost";
 
 function hasReadyCondition(conditions: PodCondition[] | undefined): boolean {
   return (conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+}
+
+function hasInitializedCondition(conditions: PodCondition[] | undefined): boolean {
+  return (conditions ?? []).some((c) => c.type === "Initialized" && c.status === "True");
 }
 
 /** A container's own reason, or undefined when it is neither waiting with one nor terminated. */
@@ -39,9 +43,7 @@ export function summarizePod(pod: Pod, now: Date): PodSummary {
   let restarts = 0;
   let lastRestart: string | undefined;
   let hasRunning = false;
-
-  // Backwards, so that the first container with a reason of its own names the pod's status.
-  for (const container of [...(status.containerStatuses ?? [])].reverse()) {
+  const countRestarts = (container: ContainerStatus) => {
     restarts += container.restartCount;
     const finishedAt = container.lastState?.terminated?.finishedAt;
     if (
@@ -50,18 +52,42 @@ export function summarizePod(pod: Pod, now: Date): PodSummary {
     ) {
       lastRestart = finishedAt;
     }
-    const own = containerReason(container);
-    if (own !== undefined) {
-      reason = own;
-    } else if (container.ready && container.state?.running !== undefined) {
-      hasRunning = true;
-      readyContainers++;
-    }
+  };
+
+  // The first init container that has not completed names the pod's status while it initializes.
+  const initStatuses = status.initContainerStatuses ?? [];
+  const initTotal = pod.spec?.initContainers?.length ?? initStatuses.length;
+  let initializing = false;
+  for (const [i, container] of initStatuses.entries()) {
+    countRestarts(container);
+    const { waiting, terminated } = container.state ?? {};
+    if (terminated?.exitCode === 0) continue;
+    initializing = true;
+    if (terminated !== undefined) reason = `Init:${containerReason(container)}`;
+    else if (waiting?.reason && waiting.reason !== "PodInitializing") {
+      reason = `Init:${waiting.reason}`;
+    } else reason = `Init:${i}/${initTotal}`;
+    break;
   }
 
-  // A container that completed next to one still running does not make the pod Completed.
-  if (reason === "Completed" && hasRunning) {
-    reason = hasReadyCondition(status.conditions) ? "Running" : "NotReady";
+  if (!initializing || hasInitializedCondition(status.conditions)) {
+    restarts = 0;
+    lastRestart = undefined;
+    // Backwards, so that the first container with a reason of its own names the pod's status.
+    for (const container of [...(status.containerStatuses ?? [])].reverse()) {
+      countRestarts(container);
+      const own = containerReason(container);
+      if (own !== undefined) {
+        reason = own;
+      } else if (container.ready && container.state?.running !== undefined) {
+        hasRunning = true;
+        readyContainers++;
+      }
+    }
+    // A container that completed next to one still running does not make the pod Completed.
+    if (reason === "Completed" && hasRunning) {
+      reason = hasReadyCondition(status.conditions) ? "Running" : "NotReady";
+    }
   }
 
   if (pod.metadata?.deletionTimestamp) {
