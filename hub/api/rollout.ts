@@ -1,7 +1,6 @@
 // `rollout undo|restart|pause|resume`: each a compare-and-swap write of the DaemonSet that the
 // controller then rolls out under the update strategy, with an event saying what was asked.
-import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
-import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { revisionTemplate } from "../controller/revision-data.js";
 import { PAUSED_ANNOTATION, isPaused } from "../controller/rollout-strategy.js";
 import { templateHash } from "../controller/template-hash.js";
 import { recordEvent } from "../events.js";
@@ -54,17 +53,6 @@ export function revisionsOf(store: Store, ds: DaemonSetObject): ControllerRevisi
     .list<ControllerRevisionObject>("ControllerRevision", { namespace: ds.metadata.namespace })
     .items.filter((r) => r.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid))
     .sort((a, b) => b.revision - a.revision);
-}
-
-function revisionTemplate(revision: ControllerRevision): PodTemplateSpec {
-  const data: unknown = revision.data;
-  if (typeof data === "object" && data !== null && "spec" in data) {
-    const spec: unknown = data.spec;
-    if (typeof spec === "object" && spec !== null && "template" in spec) {
-      return spec.template as PodTemplateSpec;
-    }
-  }
-  throw new TypeError(`revision ${revision.metadata?.name} holds no pod template`);
 }
 
 function undoTarget(store: Store, ds: DaemonSetObject, toRevision: number) {

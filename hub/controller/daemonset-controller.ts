@@ -6,6 +6,7 @@ import { nodeShouldRunDaemonPod, withDefaultDaemonSetTolerations } from "../plac
 import { canonicalJson } from "../../agent/pods/spec-hash.js";
 import { recordEvent } from "../events.js";
 import type { KubeObject, Store } from "../store/index.js";
+import { revisionData } from "./revision-data.js";
 import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
 import { REVISION_HASH_LABEL, revisionHash, templateHash } from "./template-hash.js";
 import { WorkQueue } from "./work-queue.js";
@@ -223,7 +224,7 @@ export class DaemonSetController {
             }),
             ownerReferences: [ownerRef(ds)],
           },
-          data: { spec: { template: ds.spec?.template } },
+          data: revisionData(ds.spec?.template),
           revision: newest + 1,
         }),
       );
