@@ -37,7 +37,7 @@ spec:
     metadata:
       labels: {app: ${name}}
     spec:
-      terminationGracePeriodSeconds: 1
+      terminationGracePeriodSeconds: 0
       containers:
       - name: app
         image: ${IMAGE}
@@ -249,25 +249,26 @@ describe("rollouts with a hub and four agents", () => {
     await cli("delete", "ds", "roll");
   });
 
-  it("maxSurge 1: the new pod starts beside the old one, every node stays ready", async () => {
+  it("maxSurge 1, driven by rollout restart: new pods start beside the old, every node stays ready", async () => {
     const surge = "{rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}";
     await apply(daemonSet("surge", 1, surge));
     await rolledOut("surge");
-    await waitFor(() => settled("surge", agents, "1"), {
-      timeoutMs: 60_000,
-      what: "v1 everywhere",
-    });
+    await waitFor(() => settled("surge", agents), { timeoutMs: 60_000, what: "surge everywhere" });
+    const before = new Set(
+      [...(await podsByNode("surge")).values()].flat().map((p) => p.metadata?.uid),
+    );
 
     const stop = sample("surge");
-    await apply(daemonSet("surge", 2, surge));
+    assert.equal(await cli("rollout", "restart", "ds/surge"), "daemonset.apps/surge restarted\n");
     await rolledOut("surge");
-    await waitFor(() => settled("surge", agents, "2"), {
-      timeoutMs: 60_000,
-      what: "v2 everywhere",
-    });
+    await waitFor(() => settled("surge", agents), { timeoutMs: 60_000, what: "one pod per node" });
     const seen = await stop();
     assert.equal(seen.maxNotReady, 0, `sampled ${seen.samples} times`);
     assert.equal(seen.maxOnOneNode, 2, "no node ran the new pod beside the old one");
+    for (const [node, pods] of await podsByNode("surge")) {
+      assert.ok(!before.has(pods[0]?.metadata?.uid), `${node} kept its pod through the restart`);
+      assert.ok(pods[0]?.metadata?.annotations?.["kubectl.kubernetes.io/restartedAt"]);
+    }
     await cli("delete", "ds", "surge");
   });
 
