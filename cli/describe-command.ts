@@ -8,6 +8,7 @@ import { describeNode } from "./format/describe-node.js";
 import { describePod } from "./format/describe-pod.js";
 import { formatLabelSelector } from "./format/labels.js";
 import { resolveResourceType } from "./resource-types.js";
+import { daemonSetRevisions } from "./rollout-revisions.js";
 
 export interface DescribeOptions {
   type: string;
@@ -41,7 +42,8 @@ export async function runDescribe(
     const pods = items
       .filter((pod) => isObjectOfKind(pod, "Pod"))
       .filter((pod) => pod.metadata.ownerReferences?.some((o) => o.uid === object.metadata.uid));
-    return succeeded(describeDaemonSet(object, pods, events, now));
+    const revisions = await daemonSetRevisions(client, object);
+    return succeeded(describeDaemonSet(object, pods, events, now, revisions[0]?.revision));
   }
   if (isObjectOfKind(object, "Node")) {
     const { items } = await client.list({

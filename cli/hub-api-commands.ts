@@ -18,7 +18,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
  * Runs one command with a hub client made on first use (explain --nodes never makes one) and
  * closed afterwards, then prints its output and sets the exit code.
  */
-async function execute(
+export async function execute(
   command: Command,
   run: (client: () => HubClient) => Promise<CommandResult>,
 ): Promise<void> {
@@ -41,7 +41,7 @@ async function oneFile(path: string, flag: string): Promise<ManifestSource> {
   return source;
 }
 
-const namespaceOption = () =>
+export const namespaceOption = () =>
   new Option("-n, --namespace <namespace>", "the namespace (default: default)");
 const filesOption = () =>
   new Option(
@@ -51,7 +51,7 @@ const filesOption = () =>
 
 // On each command rather than on the program: `daemonlet agent --hub ws://…` names the hub an
 // agent joins, and a program-wide --hub would take that flag from it.
-const hubOption = () =>
+export const hubOption = () =>
   new Option(
     "--hub <host:port>",
     `the hub's API (default: $${HUB_ADDRESS_ENV}, else 127.0.0.1:7461)`,

@@ -4,6 +4,7 @@ import { registerHubCommand } from "./hub-command.js";
 import { registerHubApiCommands } from "./hub-api-commands.js";
 import { registerNodeCommands } from "./node-pods.js";
 import { packageVersion } from "./package-version.js";
+import { registerRolloutCommands } from "./rollout-cli.js";
 
 const program = new Command("daemonlet")
   .description("Kubernetes DaemonSet semantics on bare-metal fleets, without Kubernetes")
@@ -12,6 +13,7 @@ registerAgentCommand(program);
 registerHubCommand(program);
 registerNodeCommands(program);
 registerHubApiCommands(program);
+registerRolloutCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -298,15 +298,15 @@ describe("parseManifest: pod, metadata and DaemonSet rules", () => {
     );
   });
 
-  it("refuses OnDelete and surge until rollouts support them, rather than ignoring them", () => {
+  it("accepts OnDelete and surge, and refuses rollingUpdate beside OnDelete", () => {
     const onDelete = daemonSet({}, { spec: { updateStrategy: { type: "OnDelete" } } });
-    assert.match(refusal(onDelete), /spec\.updateStrategy\.type: OnDelete is not supported yet/);
-    const surge = daemonSet({}, { spec: { updateStrategy: { rollingUpdate: { maxSurge: 1 } } } });
+    assert.doesNotThrow(() => parse(onDelete));
+    const surge = { rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } };
+    assert.doesNotThrow(() => parse(daemonSet({}, { spec: { updateStrategy: surge } })));
+    const both = { type: "OnDelete", rollingUpdate: { maxUnavailable: 1 } };
     assert.match(
-      refusal(surge),
-      /spec\.updateStrategy\.rollingUpdate\.maxSurge: surge is not supported yet/,
+      refusal(daemonSet({}, { spec: { updateStrategy: both } })),
+      /spec\.updateStrategy\.rollingUpdate: may not be set when type is OnDelete/,
     );
-    const defaults = { rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
-    assert.doesNotThrow(() => parse(daemonSet({}, { spec: { updateStrategy: defaults } })));
   });
 });

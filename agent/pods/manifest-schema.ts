@@ -64,15 +64,6 @@ const updateStrategy = z
       .optional(),
   })
   .superRefine(({ type, rollingUpdate }, ctx) => {
-    // Until rollouts land, the hub replaces pods one node at a time: refuse what would differ.
-    if (type === "OnDelete") {
-      const message = "OnDelete is not supported yet (template changes roll one node at a time)";
-      ctx.addIssue({ code: "custom", message, path: ["type"] });
-    }
-    if (rollingUpdate?.maxSurge !== undefined && !isZero(rollingUpdate.maxSurge)) {
-      const message = "surge is not supported yet (an old pod stops before its replacement starts)";
-      ctx.addIssue({ code: "custom", message, path: ["rollingUpdate", "maxSurge"] });
-    }
     if (type === "OnDelete" && rollingUpdate) {
       const message = "may not be set when type is OnDelete";
       ctx.addIssue({ code: "custom", message, path: ["rollingUpdate"] });

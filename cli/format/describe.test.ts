@@ -97,7 +97,7 @@ describe("describeDaemonSet", () => {
       }),
     ];
     assert.equal(
-      describeDaemonSet(fluentd, [pod("a", "Running"), pod("b", "Pending")], events, now),
+      describeDaemonSet(fluentd, [pod("a", "Running"), pod("b", "Pending")], events, now, 3),
       `Name:           fluentd
 Namespace:      kube-system
 Selector:       name=fluentd
@@ -109,7 +109,11 @@ Current Number of Nodes Scheduled: 2
 Number of Nodes Scheduled with Up-to-date Pods: 2
 Number of Nodes Scheduled with Available Pods: 1
 Number of Nodes Misscheduled: 0
-Pods Status:  1 Running / 1 Waiting / 0 Succeeded / 0 Failed
+Pods Status:        1 Running / 1 Waiting / 0 Succeeded / 0 Failed
+Update Strategy:    RollingUpdate (max unavailable 1, max surge 0)
+Min Ready Seconds:  0
+Revision:           3
+Rollout:            2 of 2 nodes updated, 1 available
 Pod Template:
   Labels:  name=fluentd
   Containers:

@@ -8,6 +8,7 @@ import { parseManifestDocuments, type ManifestDocument } from "./manifest-docume
 import { applyNodeIntent } from "./node-edits.js";
 import { validNode, type NodeIntent } from "./node-manifest.js";
 import type { ApplyOutcome, ApplyResult } from "./types.js";
+import { keepRolloutMarks } from "./rollout.js";
 import { writeWithRetry, type WriteOutcome } from "./write-with-retry.js";
 
 type Prepared =
@@ -35,20 +36,21 @@ const OUTCOMES: Record<WriteOutcome, ApplyOutcome> = {
 function applyDaemonSet(store: Store, { object, warnings }: ValidDaemonSet): ApplyResult {
   const { name, namespace = "" } = object.metadata;
   const ref = { kind: "DaemonSet" as const, namespace, name: name ?? "" };
-  // The manifest owns the spec, labels and annotations whole; status stays the controller's.
-  const { outcome } = writeWithRetry<DaemonSetObject>(store, ref, (stored) =>
-    stored === undefined
-      ? object
-      : {
-          ...stored,
-          metadata: {
-            ...stored.metadata,
-            labels: object.metadata.labels,
-            annotations: object.metadata.annotations,
-          },
-          spec: object.spec,
-        },
-  );
+  // The manifest owns the spec, labels and annotations whole, but for what `rollout` marked;
+  // status stays the controller's.
+  const { outcome } = writeWithRetry<DaemonSetObject>(store, ref, (stored) => {
+    if (stored === undefined) return object;
+    const applied = keepRolloutMarks(stored, object);
+    return {
+      ...stored,
+      metadata: {
+        ...stored.metadata,
+        labels: applied.metadata.labels,
+        annotations: applied.metadata.annotations,
+      },
+      spec: applied.spec,
+    };
+  });
   return { ...ref, outcome: OUTCOMES[outcome], warnings };
 }
 

@@ -10,6 +10,8 @@ import type {
   SetUnschedulableRequestMessage,
 } from "./messages.js";
 import { objectFromMessage, refToMessage } from "./object-codec.js";
+import type { RolloutRequest, RolloutResult } from "./rollout.js";
+import { rolloutRequestToMessage, rolloutResultFromMessage } from "./rollout-codec.js";
 import {
   labelRequestToMessage,
   listQueryToMessage,
@@ -178,6 +180,11 @@ export class HubClient {
       nodes_manifest: encoder.encode(nodesManifest),
     };
     return decisionsFromMessage(await this.call("Explain", request));
+  }
+
+  /** undo, restart, pause or resume a DaemonSet's rollout. */
+  async rollout(request: RolloutRequest): Promise<RolloutResult> {
+    return rolloutResultFromMessage(await this.call("Rollout", rolloutRequestToMessage(request)));
   }
 
   close(): void {

@@ -19,6 +19,8 @@ import { listObjects } from "./list.js";
 import { labelNode, setUnschedulable, taintNode } from "./node-edits.js";
 import { objectToMessage, refFromMessage } from "./object-codec.js";
 import { RequestError } from "./request-error.js";
+import { rollout } from "./rollout.js";
+import { rolloutRequestFromMessage, rolloutResultToMessage } from "./rollout-codec.js";
 import {
   labelRequestFromMessage,
   listQueryFromMessage,
@@ -155,5 +157,16 @@ export const UNARY_HANDLERS: Record<Exclude<HubApiMethodName, "Watch">, UnaryHan
         ? store.list<NodeObject>("Node").items
         : nodesFromManifest(nodesManifest);
     return decisionsToMessage(explainPlacement(daemonSet, nodes));
+  },
+  Rollout: ({ store, logger, now }, request) => {
+    const rolloutRequest = rolloutRequestFromMessage(request);
+    const result = rollout(store, rolloutRequest, now());
+    if (result.changed) {
+      logger.info(`rollout ${rolloutRequest.action}`, {
+        daemonset: `${result.daemonSet.metadata.namespace}/${rolloutRequest.name}`,
+        outcome: result.outcome,
+      });
+    }
+    return rolloutResultToMessage(result);
   },
 };

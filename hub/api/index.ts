@@ -9,3 +9,5 @@ export { parseManifestDocuments } from "./manifest-documents.js";
 export type { ManifestDocument } from "./manifest-documents.js";
 export { isObjectOfKind } from "./object-codec.js";
 export * from "./types.js";
+export { ROLLOUT_ACTIONS, RESTARTED_AT_ANNOTATION } from "./rollout.js";
+export type { RolloutAction, RolloutRequest, RolloutResult } from "./rollout.js";

@@ -105,3 +105,16 @@ export interface NodeDecisionMessage {
 export interface ExplainResponseMessage {
   decisions: NodeDecisionMessage[];
 }
+
+export interface RolloutRequestMessage {
+  namespace: string;
+  name: string;
+  action: string;
+  to_revision: number;
+}
+
+export interface RolloutResponseMessage {
+  daemonset: ObjectMessage;
+  changed: boolean;
+  outcome: string;
+}

@@ -79,6 +79,7 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
     SetUnschedulable: unary("SetUnschedulable"),
     ListEvents: unary("ListEvents"),
     Explain: unary("Explain"),
+    Rollout: unary("Rollout"),
   });
 
   const port = await new Promise<number>((resolve, reject) => {

@@ -217,3 +217,44 @@ describe("DaemonSetController across DaemonSet generations", () => {
     });
   });
 });
+
+describe("DaemonSetController revisions", () => {
+  let dir: string;
+  let store: SqliteStore;
+  let controller: DaemonSetController;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-controller-"));
+    store = openSqliteStore(dir);
+    controller = new DaemonSetController(store, (pod) => terminatePod(store, pod, logger), logger);
+    controller.start();
+  });
+
+  afterEach(async () => {
+    controller.stop();
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const revisions = () =>
+    store
+      .list<ControllerRevisionObject>("ControllerRevision")
+      .items.map((r) => `${r.revision}:${JSON.stringify(r.data).match(/busybox:\d/)?.[0]}`)
+      .sort();
+  const setImage = (image: string) => {
+    const stored = store.get<DaemonSetObject>("DaemonSet", "default", "tailer")!;
+    store.update({ ...stored, spec: daemonSet(undefined, image).spec });
+  };
+
+  it("a template used again becomes the newest revision, under the same hash", async () => {
+    store.create(daemonSet(undefined, "busybox:1"));
+    await waitFor(revisions, { what: "revision 1", until: (r) => r.length === 1 });
+    setImage("busybox:2");
+    await waitFor(revisions, { what: "revision 2", until: (r) => r.length === 2 });
+    setImage("busybox:1");
+    await waitFor(revisions, {
+      what: "busybox:1 renumbered 3",
+      until: (r) => r.join() === "2:busybox:2,3:busybox:1",
+    });
+  });
+});

@@ -6,12 +6,15 @@ import { nodeShouldRunDaemonPod, withDefaultDaemonSetTolerations } from "../plac
 import { canonicalJson } from "../../agent/pods/spec-hash.js";
 import { recordEvent } from "../events.js";
 import type { KubeObject, Store } from "../store/index.js";
+import { revisionData } from "./revision-data.js";
 import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
-import { REVISION_HASH_LABEL, templateHash } from "./template-hash.js";
+import { REVISION_HASH_LABEL, revisionHash, templateHash } from "./template-hash.js";
 import { WorkQueue } from "./work-queue.js";
 
 const COMPONENT = "daemonset-controller";
 const DEFAULT_REVISION_HISTORY_LIMIT = 10;
+/** Copied from the DaemonSet to each new revision, for `rollout history`, as Kubernetes does. */
+const CHANGE_CAUSE_ANNOTATION = "kubernetes.io/change-cause";
 // Kubernetes's generateName alphabet: no vowels (no words) and no look-alike characters.
 const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -109,7 +112,7 @@ export class DaemonSetController {
   private syncLive(ds: DaemonSet & KubeObject, ownedByThis: (Pod & KubeObject)[]): void {
     const template = ds.spec?.template ?? {};
     const hash = templateHash(template);
-    this.ensureRevision(ds, hash);
+    const revisions = this.ensureRevision(ds, hash, ownedByThis);
     const templateSpec = template.spec ?? { containers: [] };
     const plan = planDaemonSet({
       ds,
@@ -120,14 +123,19 @@ export class DaemonSetController {
       now: Date.now(),
     });
     this.store.transaction(() => {
-      for (const action of plan.actions) this.apply(ds, hash, action);
+      for (const action of plan.actions) this.apply(ds, hash, revisions, action);
     });
     if (canonicalJson(ds.status ?? {}) !== canonicalJson(plan.status)) {
       this.store.updateStatus({ ...ds, status: plan.status });
     }
   }
 
-  private apply(ds: DaemonSet & KubeObject, hash: string, action: DaemonSetAction): void {
+  private apply(
+    ds: DaemonSet & KubeObject,
+    hash: string,
+    revisions: ReadonlyMap<string, number>,
+    action: DaemonSetAction,
+  ): void {
     const ref: ObjectReference = {
       apiVersion: "apps/v1",
       kind: "DaemonSet",
@@ -135,6 +143,13 @@ export class DaemonSetController {
       namespace: ds.metadata?.namespace,
       uid: ds.metadata?.uid,
     };
+    const revision = (h: string) => {
+      const number = revisions.get(h);
+      return number === undefined ? `revision ${h || "<none>"}` : `revision ${number}`;
+    };
+    const step = action.step
+      ? `rolling update from ${revision(action.step.fromHash)} to ${revision(action.step.toHash)}`
+      : undefined;
     if (action.kind === "createPod") {
       const pod = this.store.create(podFor(ds, action.nodeName, hash));
       recordEvent(
@@ -142,63 +157,96 @@ export class DaemonSetController {
         ref,
         "Normal",
         "SuccessfulCreate",
-        `Created pod: ${pod.metadata?.name}`,
+        `Created pod: ${pod.metadata?.name} on node ${action.nodeName} (${step ?? revision(hash)})`,
         COMPONENT,
       );
       this.logger.info("created pod", {
         daemonset: keyOf(ds),
         pod: pod.metadata?.name,
         node: action.nodeName,
+        revision: revisions.get(hash),
         reason: action.reason,
       });
       return;
     }
+    const node = action.pod.spec?.nodeName;
     this.deletePod(action.pod, action.reason);
+    const why = step ? `${step}: ${action.reason}` : action.reason;
     recordEvent(
       this.store,
       ref,
       "Normal",
       "SuccessfulDelete",
-      `Deleted pod: ${action.pod.metadata?.name} (${action.reason})`,
+      `Deleted pod: ${action.pod.metadata?.name} on node ${node} (${why})`,
       COMPONENT,
     );
     this.logger.info("deleted pod", {
       daemonset: keyOf(ds),
       pod: action.pod.metadata?.name,
-      node: action.pod.spec?.nodeName,
+      node,
+      revision: revisions.get(revisionHash(action.pod)),
       reason: action.reason,
     });
   }
 
   /**
-   * Each distinct template is kept as a ControllerRevision, numbered in order of first use; the
-   * newest `revisionHistoryLimit` (default 10) old ones are kept besides the current one.
+   * Each distinct template is kept as a ControllerRevision, numbered in order of use: a template
+   * used again (an undo) becomes the newest revision again, as in Kubernetes. Besides the current
+   * one, the newest `revisionHistoryLimit` (default 10) are kept, and any a live pod still runs.
+   * Returns revision numbers by hash.
    */
-  private ensureRevision(ds: DaemonSet & KubeObject, hash: string): void {
+  private ensureRevision(
+    ds: DaemonSet & KubeObject,
+    hash: string,
+    pods: readonly Pod[],
+  ): Map<string, number> {
     const namespace = ds.metadata?.namespace ?? "default";
     const name = `${ds.metadata?.name}-${hash}`;
     const mine = this.revisionsOf(namespace, ds.metadata?.name ?? "", ds.metadata?.uid);
-    if (mine.some((r) => r.metadata.name === name)) return;
-    // Left by an earlier DaemonSet of the same name with the same template.
-    if (this.store.get("ControllerRevision", namespace, name)) {
-      this.store.delete("ControllerRevision", namespace, name);
+    const newest = Math.max(0, ...mine.map((r) => r.revision));
+    const existing = mine.find((r) => r.metadata.name === name);
+    if (existing === undefined) {
+      // Left by an earlier DaemonSet of the same name with the same template.
+      if (this.store.get("ControllerRevision", namespace, name)) {
+        this.store.delete("ControllerRevision", namespace, name);
+      }
+      const changeCause = ds.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
+      mine.push(
+        this.store.create<ControllerRevision & KubeObject>({
+          apiVersion: "apps/v1",
+          kind: "ControllerRevision",
+          metadata: {
+            name,
+            namespace,
+            labels: { ...(ds.spec?.template.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: hash },
+            ...(changeCause !== undefined && {
+              annotations: { [CHANGE_CAUSE_ANNOTATION]: changeCause },
+            }),
+            ownerReferences: [ownerRef(ds)],
+          },
+          data: revisionData(ds.spec?.template),
+          revision: newest + 1,
+        }),
+      );
+    } else if (existing.revision !== newest) {
+      const renumbered = this.store.update({ ...existing, revision: newest + 1 });
+      mine.splice(mine.indexOf(existing), 1, renumbered);
     }
-    const revision = Math.max(0, ...mine.map((r) => r.revision)) + 1;
-    this.store.create<ControllerRevision & KubeObject>({
-      apiVersion: "apps/v1",
-      kind: "ControllerRevision",
-      metadata: {
-        name,
-        namespace,
-        labels: { ...(ds.spec?.template.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: hash },
-        ownerReferences: [ownerRef(ds)],
-      },
-      data: { spec: { template: ds.spec?.template } },
-      revision,
-    });
     const limit = ds.spec?.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT;
-    const old = mine.sort((a, b) => b.revision - a.revision).slice(limit);
+    const running = new Set(
+      pods.filter((p) => !p.metadata?.deletionTimestamp).map((p) => revisionHash(p)),
+    );
+    const old = mine
+      .filter((r) => r.metadata.name !== name)
+      .sort((a, b) => b.revision - a.revision)
+      .slice(limit)
+      .filter((r) => !running.has(r.metadata.labels?.[REVISION_HASH_LABEL] ?? ""));
     for (const r of old) this.store.delete("ControllerRevision", namespace, r.metadata.name ?? "");
+    return new Map(
+      mine
+        .filter((r) => !old.includes(r))
+        .map((r) => [r.metadata.labels?.[REVISION_HASH_LABEL] ?? "", r.revision]),
+    );
   }
 
   /** Revisions of the DaemonSet `name`; with `uid`, those of that very DaemonSet only. */

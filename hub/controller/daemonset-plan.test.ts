@@ -196,3 +196,314 @@ describe("planDaemonSet", () => {
     assert.equal(status.numberUnavailable, 1);
   });
 });
+
+describe("planDaemonSet rolling updates", () => {
+  const withStrategy = (
+    updateStrategy: NonNullable<DaemonSet["spec"]>["updateStrategy"],
+    more: { minReadySeconds?: number; paused?: boolean } = {},
+  ): DaemonSet => ({
+    ...ds,
+    metadata: {
+      ...ds.metadata,
+      ...(more.paused && { annotations: { "daemonlet.io/paused": "true" } }),
+    },
+    spec: { ...ds.spec!, updateStrategy, minReadySeconds: more.minReadySeconds },
+  });
+  const unreachable = (name: string): Node => ({
+    metadata: { name },
+    spec: { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] },
+    status: { conditions: [{ type: "Ready", status: "Unknown" }] },
+  });
+  const nodes = (n: number) => Array.from({ length: n }, (_, i) => node(`n${i + 1}`));
+  const olds = (n: number, opts: Parameters<typeof pod>[2] = {}) =>
+    Array.from({ length: n }, (_, i) => pod(`old${i + 1}`, `n${i + 1}`, { hash: "old", ...opts }));
+  const unavailableOne = { rollingUpdate: { maxUnavailable: 1 } };
+  const surgeOne = { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+  const brief = (a: DaemonSetAction) =>
+    a.kind === "createPod"
+      ? `create on ${a.nodeName}${a.step ? ` ${a.step.fromHash}->${a.step.toHash}` : ""}`
+      : `delete ${a.pod.metadata?.name}${a.step ? ` ${a.step.fromHash}->${a.step.toHash}` : ""}`;
+
+  const cases: { name: string; input: Parameters<typeof plan>[0]; want: string[] }[] = [
+    {
+      name: "maxUnavailable 2 replaces two nodes at once",
+      input: {
+        ds: withStrategy({ rollingUpdate: { maxUnavailable: 2 } }),
+        nodes: nodes(4),
+        pods: olds(4),
+      },
+      want: ["delete old1 old->new", "delete old2 old->new"],
+    },
+    {
+      name: "maxUnavailable 50% of 5 nodes rounds down to 2",
+      input: {
+        ds: withStrategy({ rollingUpdate: { maxUnavailable: "50%" } }),
+        nodes: nodes(5),
+        pods: olds(5),
+      },
+      want: ["delete old1 old->new", "delete old2 old->new"],
+    },
+    {
+      name: "maxUnavailable 10% of 5 nodes rounds to 0, so one node at a time",
+      input: {
+        ds: withStrategy({ rollingUpdate: { maxUnavailable: "10%" } }),
+        nodes: nodes(5),
+        pods: olds(5),
+      },
+      want: ["delete old1 old->new"],
+    },
+    {
+      name: "a new pod not yet available holds the budget",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(3),
+        pods: [pod("new1", "n1", { ready: false }), ...olds(3).slice(1)],
+      },
+      want: [],
+    },
+    {
+      name: "a node whose old pod is terminating holds the budget",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(3),
+        pods: [pod("gone1", "n1", { hash: "old", terminating: true }), ...olds(3).slice(1)],
+      },
+      want: [],
+    },
+    {
+      name: "once the new pod is available the next node goes",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(3),
+        pods: [pod("new1", "n1"), ...olds(3).slice(1)],
+      },
+      want: ["delete old2 old->new"],
+    },
+    {
+      name: "minReadySeconds: a new pod ready for too short a time holds the budget",
+      input: {
+        ds: withStrategy(unavailableOne, { minReadySeconds: 30 }),
+        nodes: nodes(2),
+        pods: [pod("new1", "n1", { readySince: "2026-11-23T09:59:50Z" }), ...olds(2).slice(1)],
+      },
+      want: [],
+    },
+    {
+      name: "minReadySeconds: ready long enough, the next node goes",
+      input: {
+        ds: withStrategy(unavailableOne, { minReadySeconds: 30 }),
+        nodes: nodes(2),
+        pods: [pod("new1", "n1", { readySince: "2026-11-23T09:59:00Z" }), ...olds(2).slice(1)],
+      },
+      want: ["delete old2 old->new"],
+    },
+    {
+      name: "unavailable old pods are replaced at once and counted: no healthy one goes too",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(3),
+        pods: [pod("old1", "n1", { hash: "old", ready: false }), ...olds(3).slice(1)],
+      },
+      want: ["delete old1 old->new"],
+    },
+    {
+      name: "two unavailable old pods both go, beyond a budget of one, and nothing else",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(4),
+        pods: [
+          pod("old1", "n1", { hash: "old", ready: false }),
+          pod("old2", "n2", { hash: "old", ready: false }),
+          ...olds(4).slice(2),
+        ],
+      },
+      want: ["delete old1 old->new", "delete old2 old->new"],
+    },
+    {
+      name: "with maxUnavailable 2, one unavailable old pod leaves room for one more",
+      input: {
+        ds: withStrategy({ rollingUpdate: { maxUnavailable: 2 } }),
+        nodes: nodes(4),
+        pods: [pod("old1", "n1", { hash: "old", ready: false }), ...olds(4).slice(1)],
+      },
+      want: ["delete old1 old->new", "delete old2 old->new"],
+    },
+    {
+      name: "an unreachable node is left alone and does not hold the budget",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: [unreachable("n1"), node("n2"), node("n3")],
+        pods: [pod("old1", "n1", { hash: "old", ready: false }), ...olds(3).slice(1)],
+      },
+      want: ["delete old2 old->new"],
+    },
+    {
+      name: "an unreachable node with its old pod terminating does not hold the budget",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: [unreachable("n1"), node("n2"), node("n3")],
+        pods: [pod("old1", "n1", { hash: "old", terminating: true }), ...olds(3).slice(1)],
+      },
+      want: ["delete old2 old->new"],
+    },
+    {
+      name: "a node back from unreachable is updated in turn",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(3),
+        pods: [pod("old1", "n1", { hash: "old" }), pod("new2", "n2"), pod("new3", "n3")],
+      },
+      want: ["delete old1 old->new"],
+    },
+    {
+      name: "paused: no rollout step, but a node without a pod still gets one",
+      input: {
+        ds: withStrategy(unavailableOne, { paused: true }),
+        nodes: nodes(3),
+        pods: olds(2),
+      },
+      want: ["create on n3"],
+    },
+    {
+      name: "OnDelete: old pods stay",
+      input: { ds: withStrategy({ type: "OnDelete" }), nodes: nodes(3), pods: olds(3) },
+      want: [],
+    },
+    {
+      name: "OnDelete: a deleted old pod comes back with the new template (plain create)",
+      input: {
+        ds: withStrategy({ type: "OnDelete" }),
+        nodes: nodes(3),
+        pods: olds(3).slice(1),
+      },
+      want: ["create on n1"],
+    },
+    {
+      name: "surge: a new pod starts beside an available old one, within maxSurge",
+      input: { ds: withStrategy(surgeOne), nodes: nodes(3), pods: olds(3) },
+      want: ["create on n1 old->new"],
+    },
+    {
+      name: "surge: 50% of 3 nodes rounds up to 2",
+      input: {
+        ds: withStrategy({ rollingUpdate: { maxUnavailable: 0, maxSurge: "50%" } }),
+        nodes: nodes(3),
+        pods: olds(3),
+      },
+      want: ["create on n1 old->new", "create on n2 old->new"],
+    },
+    {
+      name: "surge: the old pod stays while the new one beside it is not available",
+      input: {
+        ds: withStrategy(surgeOne),
+        nodes: nodes(3),
+        pods: [...olds(3), pod("new1", "n1", { ready: false })],
+      },
+      want: [],
+    },
+    {
+      name: "surge: the old pod goes once the new one is available",
+      input: {
+        ds: withStrategy(surgeOne),
+        nodes: nodes(3),
+        pods: [...olds(3), pod("new1", "n1")],
+      },
+      want: ["delete old1 old->new", "create on n2 old->new"],
+    },
+    {
+      name: "surge: minReadySeconds keeps the old pod until the new one has been ready long enough",
+      input: {
+        ds: withStrategy(surgeOne, { minReadySeconds: 30 }),
+        nodes: nodes(2),
+        pods: [...olds(2), pod("new1", "n1", { readySince: "2026-11-23T09:59:50Z" })],
+      },
+      want: [],
+    },
+    {
+      name: "surge: an unavailable old pod gets its new pod at once and counts as surging",
+      input: {
+        ds: withStrategy(surgeOne),
+        nodes: nodes(3),
+        pods: [pod("old1", "n1", { hash: "old", ready: false }), ...olds(3).slice(1)],
+      },
+      want: ["create on n1 old->new"],
+    },
+    {
+      name: "surge: no new pod beside an old one while another is terminating there",
+      input: {
+        ds: withStrategy(surgeOne),
+        nodes: nodes(2),
+        pods: [...olds(2), pod("gone1", "n1", { hash: "older", terminating: true })],
+      },
+      want: ["create on n2 old->new"],
+    },
+    {
+      name: "surge: an unreachable node is skipped, not surged onto",
+      input: {
+        ds: withStrategy(surgeOne),
+        nodes: [unreachable("n1"), node("n2")],
+        pods: olds(2),
+      },
+      want: ["create on n2 old->new"],
+    },
+    {
+      name: "surge: paused does nothing, not even delete an old pod beside an available new one",
+      input: {
+        ds: withStrategy(surgeOne, { paused: true }),
+        nodes: nodes(2),
+        pods: [...olds(2), pod("new1", "n1")],
+      },
+      want: [],
+    },
+    {
+      name: "surge: a third pod on a node is deleted, old and new are kept",
+      input: {
+        ds: withStrategy(surgeOne),
+        nodes: nodes(1),
+        pods: [
+          pod("old1", "n1", { hash: "old", created: "2026-11-23T08:00:00Z" }),
+          pod("old1b", "n1", { hash: "old", created: "2026-11-23T08:30:00Z" }),
+          pod("new1", "n1", { ready: false }),
+        ],
+      },
+      want: ["delete old1b"],
+    },
+    {
+      name: "no surge: old and new on one node, the oldest stays",
+      input: {
+        ds: withStrategy(unavailableOne),
+        nodes: nodes(1),
+        pods: [
+          pod("old1", "n1", { hash: "old", created: "2026-11-23T08:00:00Z" }),
+          pod("new1", "n1", { created: "2026-11-23T09:00:00Z" }),
+        ],
+      },
+      want: ["delete new1"],
+    },
+  ];
+  for (const c of cases)
+    it(c.name, () => assert.deepEqual(plan(c.input).actions.map(brief), c.want));
+
+  it("status during a surge counts a node once, updated when it has a new pod", () => {
+    const { status } = plan({
+      ds: withStrategy(surgeOne),
+      nodes: nodes(3),
+      pods: [...olds(3), pod("new1", "n1", { ready: false })],
+    });
+    assert.equal(status.desiredNumberScheduled, 3);
+    assert.equal(status.currentNumberScheduled, 3);
+    assert.equal(status.updatedNumberScheduled, 1);
+    assert.equal(status.numberReady, 3);
+    assert.equal(status.numberAvailable, 3);
+  });
+
+  it("an unreachable node's pod counts unavailable in status", () => {
+    const { status } = plan({
+      ds: withStrategy(unavailableOne),
+      nodes: [unreachable("n1"), node("n2")],
+      pods: [pod("old1", "n1", { hash: "old", ready: false }), pod("new2", "n2")],
+    });
+    assert.equal(status.numberUnavailable, 1);
+    assert.equal(status.updatedNumberScheduled, 1);
+  });
+});

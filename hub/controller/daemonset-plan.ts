@@ -1,12 +1,18 @@
 import type { DaemonSet, DaemonSetStatus } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
-import type { PlacementDecision } from "../placement/index.js";
-import { REVISION_HASH_LABEL } from "./template-hash.js";
+import { NODE_TAINT, type PlacementDecision } from "../placement/index.js";
+import { isAvailable, isReady } from "./pod-availability.js";
+import { planRollout, type NodeSlot, type RolloutStep } from "./rollout-plan.js";
+import { isPaused, rolloutStrategy } from "./rollout-strategy.js";
+import { revisionHash } from "./template-hash.js";
 
-/** Deleting a pod is graceful: it terminates on its node first (see the pod lifecycle). */
+/**
+ * Deleting a pod is graceful: it terminates on its node first (see the pod lifecycle). A rollout
+ * step says which node it moves from which revision to which.
+ */
 export type DaemonSetAction =
-  | { kind: "createPod"; nodeName: string; reason: string }
-  | { kind: "deletePod"; pod: Pod; reason: string };
+  | { kind: "createPod"; nodeName: string; reason: string; step?: RolloutStep }
+  | { kind: "deletePod"; pod: Pod; reason: string; step?: RolloutStep };
 
 export interface DaemonSetPlanInput {
   ds: DaemonSet;
@@ -26,18 +32,21 @@ export interface DaemonSetPlan {
 
 /**
  * Desired nodes + owned pods → pods to create and delete, and the status counters: one pod per
- * eligible node, none elsewhere. A template change replaces pods one node at a time: an old pod
- * is deleted only while no pod of the DaemonSet is unavailable (maxUnavailable 1; the rolling
- * update issue generalises this), and an old pod that is already unavailable goes first.
+ * eligible node, none elsewhere, and while a template change rolls out (rollout-plan.ts) at most
+ * one old and one new pod on a node when the strategy surges.
  */
 export function planDaemonSet(input: DaemonSetPlanInput): DaemonSetPlan {
   const { ds, currentHash, now } = input;
   const minReady = ds.spec?.minReadySeconds ?? 0;
   const nodeNames = new Set(input.nodes.map((n) => n.metadata?.name ?? ""));
   const byNode = groupByNode(input.pods);
+  const decisions = input.nodes.map((node) => ({ node, decision: input.place(node) }));
+  const desired = decisions.filter(({ decision }) => decision.shouldRun).length;
+  const strategy = rolloutStrategy(ds, desired);
+  const surges = strategy.type === "RollingUpdate" && strategy.maxSurge > 0;
   const actions: DaemonSetAction[] = [];
-  const oldPods: Pod[] = [];
-  const counts = { desired: 0, current: 0, misscheduled: 0, ready: 0, available: 0, updated: 0 };
+  const slots: NodeSlot[] = [];
+  const counts = { current: 0, misscheduled: 0, ready: 0, available: 0, updated: 0 };
 
   for (const [nodeName, pods] of byNode) {
     if (!nodeNames.has(nodeName)) {
@@ -46,13 +55,12 @@ export function planDaemonSet(input: DaemonSetPlanInput): DaemonSetPlan {
     }
   }
 
-  for (const node of input.nodes) {
+  for (const { node, decision } of decisions) {
     const nodeName = node.metadata?.name ?? "";
-    const decision = input.place(node);
     const onNode = byNode.get(nodeName) ?? [];
     const live = onNode.filter((p) => !p.metadata?.deletionTimestamp);
     // A pod still terminating holds its node (host ports, files) until the agent reports it gone.
-    const terminating = onNode.length - live.length;
+    const terminating = onNode.length > live.length;
     const failed = live.filter((p) => p.status?.phase === "Failed");
     const running = live.filter((p) => p.status?.phase !== "Failed");
     for (const pod of failed) {
@@ -74,15 +82,15 @@ export function planDaemonSet(input: DaemonSetPlanInput): DaemonSetPlan {
       }
       continue;
     }
-    if (decision.shouldRun) counts.desired++;
     if (running.length === 0) {
-      if (decision.shouldRun && terminating === 0) {
+      if (!decision.shouldRun) continue;
+      if (!terminating) {
         actions.push({ kind: "createPod", nodeName, reason: "node runs no pod of this DaemonSet" });
       }
+      slots.push({ nodeName, terminating, reachable: isReachable(node) });
       continue;
     }
-    // Never two: keep the oldest, as the Kubernetes controller does, and delete the rest.
-    const [keep, ...extra] = [...running].sort(byCreation);
+    const { old, updated, extra } = keepOnNode(running, currentHash, surges);
     for (const pod of extra) {
       actions.push({
         kind: "deletePod",
@@ -90,55 +98,67 @@ export function planDaemonSet(input: DaemonSetPlanInput): DaemonSetPlan {
         reason: `node ${nodeName} runs more than one pod of this DaemonSet`,
       });
     }
-    if (!keep || !decision.shouldRun) continue;
+    if (!decision.shouldRun) continue;
+    const kept = [old, updated].filter((p): p is Pod => p !== undefined);
     counts.current++;
-    const updated = keep.metadata?.labels?.[REVISION_HASH_LABEL] === currentHash;
     if (updated) counts.updated++;
-    else oldPods.push(keep);
-    if (isReady(keep)) counts.ready++;
-    if (isAvailable(keep, minReady, now)) counts.available++;
+    if (kept.some(isReady)) counts.ready++;
+    if (kept.some((p) => isAvailable(p, minReady, now))) counts.available++;
+    // A pod deleted just now as extra is terminating from here on.
+    const busy = terminating || extra.length > 0;
+    slots.push({ nodeName, old, updated, terminating: busy, reachable: isReachable(node) });
   }
 
-  const unavailable = counts.desired - counts.available;
-  actions.push(...replaceOldPods(oldPods, unavailable, minReady, now));
+  actions.push(
+    ...planRollout({
+      slots,
+      strategy,
+      paused: isPaused(ds),
+      currentHash,
+      minReadySeconds: minReady,
+      now,
+    }),
+  );
   return {
     actions,
     status: {
-      desiredNumberScheduled: counts.desired,
+      desiredNumberScheduled: desired,
       currentNumberScheduled: counts.current,
       numberMisscheduled: counts.misscheduled,
       numberReady: counts.ready,
       numberAvailable: counts.available,
-      numberUnavailable: unavailable,
+      numberUnavailable: desired - counts.available,
       updatedNumberScheduled: counts.updated,
       observedGeneration: ds.metadata?.generation,
     },
   };
 }
 
-function replaceOldPods(
-  oldPods: Pod[],
-  unavailable: number,
-  minReady: number,
-  now: number,
-): DaemonSetAction[] {
-  const broken = oldPods.find((p) => !isAvailable(p, minReady, now));
-  if (broken) {
-    return [
-      {
-        kind: "deletePod",
-        pod: broken,
-        reason: "template changed; the old pod is unavailable anyway",
-      },
-    ];
+/**
+ * Never two of a kind: the oldest pod stays, as the Kubernetes controller keeps it. Only a
+ * surging rollout keeps one old pod beside one of the current template.
+ */
+function keepOnNode(
+  running: readonly Pod[],
+  currentHash: string,
+  surges: boolean,
+): { old?: Pod; updated?: Pod; extra: Pod[] } {
+  const sorted = [...running].sort(byCreation);
+  const isCurrent = (p: Pod) => revisionHash(p) === currentHash;
+  if (!surges) {
+    const [keep, ...extra] = sorted;
+    return keep && isCurrent(keep) ? { updated: keep, extra } : { old: keep, extra };
   }
-  const [next] = oldPods;
-  if (next && unavailable === 0) {
-    return [
-      { kind: "deletePod", pod: next, reason: "template changed; replacing one node at a time" },
-    ];
-  }
-  return [];
+  const updated = sorted.find(isCurrent);
+  const old = sorted.find((p) => !isCurrent(p));
+  return { old, updated, extra: sorted.filter((p) => p !== old && p !== updated) };
+}
+
+/** The node lifecycle marks a silent node Ready=Unknown and taints it unreachable. */
+function isReachable(node: Node): boolean {
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  const tainted = node.spec?.taints?.some((t) => t.key === NODE_TAINT.unreachable) ?? false;
+  return ready?.status !== "Unknown" && !tainted;
 }
 
 function groupByNode(pods: readonly Pod[]): Map<string, Pod[]> {
@@ -156,17 +176,4 @@ function byCreation(a: Pod, b: Pod): number {
   return ta === tb
     ? (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? "")
     : ta.localeCompare(tb);
-}
-
-export function isReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-}
-
-/** Ready for at least minReadySeconds, judged by the Ready condition's transition time. */
-export function isAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-  const ready = pod.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True");
-  if (!ready) return false;
-  if (minReadySeconds <= 0) return true;
-  const since = Date.parse(ready.lastTransitionTime ?? "");
-  return Number.isFinite(since) && since + minReadySeconds * 1000 <= now;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { canonicalJson } from "../../agent/pods/spec-hash.js";
 
 /**
@@ -14,3 +14,8 @@ export function templateHash(template: PodTemplateSpec): string {
 }
 
 export const REVISION_HASH_LABEL = "controller-revision-hash";
+
+/** The revision hash a pod was created with; "" for a pod without one. */
+export function revisionHash(pod: Pod): string {
+  return pod.metadata?.labels?.[REVISION_HASH_LABEL] ?? "";
+}
