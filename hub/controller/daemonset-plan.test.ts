@@ -235,16 +235,16 @@ describe("planDaemonSet rolling updates", () => {
       want: ["delete old1 old->new", "delete old2 old->new"],
     },
     {
-      name: "maxUnavailable 50% of 5 nodes rounds down to 2",
+      name: "maxUnavailable 50% of 5 nodes rounds up to 3",
       input: {
         ds: withStrategy({ rollingUpdate: { maxUnavailable: "50%" } }),
         nodes: nodes(5),
         pods: olds(5),
       },
-      want: ["delete old1 old->new", "delete old2 old->new"],
+      want: ["delete old1 old->new", "delete old2 old->new", "delete old3 old->new"],
     },
     {
-      name: "maxUnavailable 10% of 5 nodes rounds to 0, so one node at a time",
+      name: "maxUnavailable 10% of 5 nodes rounds up to one node at a time",
       input: {
         ds: withStrategy({ rollingUpdate: { maxUnavailable: "10%" } }),
         nodes: nodes(5),

@@ -10,22 +10,19 @@ const ds = (updateStrategy?: DaemonSetUpdateStrategy, annotations?: Record<strin
   }) as DaemonSet;
 
 describe("scaledValue", () => {
-  const cases: [number | string, number, boolean, number][] = [
-    [3, 10, false, 3],
-    [3, 10, true, 3],
-    ["25%", 10, true, 3],
-    ["25%", 10, false, 2],
-    ["10%", 5, false, 0],
-    ["10%", 5, true, 1],
-    ["100%", 7, false, 7],
-    ["0%", 7, true, 0],
-    ["50%", 0, true, 0],
-    ["33%", 3, false, 0],
-    ["34%", 3, false, 1],
+  const cases: [number | string, number, number][] = [
+    [3, 10, 3],
+    ["25%", 10, 3],
+    ["10%", 5, 1],
+    ["100%", 7, 7],
+    ["0%", 7, 0],
+    ["50%", 0, 0],
+    ["33%", 3, 1],
+    ["34%", 3, 2],
   ];
-  for (const [value, total, up, want] of cases) {
-    it(`${JSON.stringify(value)} of ${total} rounding ${up ? "up" : "down"} is ${want}`, () =>
-      assert.equal(scaledValue(value, total, up), want));
+  for (const [value, total, want] of cases) {
+    it(`${JSON.stringify(value)} of ${total} is ${want}`, () =>
+      assert.equal(scaledValue(value, total), want));
   }
 });
 
@@ -54,9 +51,9 @@ describe("rolloutStrategy", () => {
       want: { type: "OnDelete" },
     },
     {
-      name: "percentages: unavailability rounds down",
+      name: "percentages: unavailability rounds up, as Kubernetes does for DaemonSets",
       strategy: { rollingUpdate: { maxUnavailable: "30%" } },
-      desired: 10,
+      desired: 9,
       want: { type: "RollingUpdate", maxUnavailable: 3, maxSurge: 0 },
     },
     {
@@ -66,8 +63,14 @@ describe("rolloutStrategy", () => {
       want: { type: "RollingUpdate", maxUnavailable: 0, maxSurge: 2 },
     },
     {
-      name: "both rounding to zero: one node may be unavailable",
+      name: "a small unavailability percentage still lets one node go",
       strategy: { rollingUpdate: { maxUnavailable: "10%", maxSurge: 0 } },
+      desired: 5,
+      want: { type: "RollingUpdate", maxUnavailable: 1, maxSurge: 0 },
+    },
+    {
+      name: "both zero: one node may be unavailable",
+      strategy: { rollingUpdate: { maxUnavailable: "0%", maxSurge: "0%" } },
       desired: 5,
       want: { type: "RollingUpdate", maxUnavailable: 1, maxSurge: 0 },
     },

@@ -12,26 +12,27 @@ export type RolloutStrategy =
   { type: "OnDelete" } | { type: "RollingUpdate"; maxUnavailable: number; maxSurge: number };
 
 /**
- * An integer, or a percentage of `total` rounded up or down ("25%" of 10 is 3 rounding up, 2
- * rounding down). The manifest schema has already refused anything else.
+ * An integer, or a percentage of `total` rounded up ("25%" of 10 is 3), as Kubernetes scales a
+ * DaemonSet's budgets. The manifest schema has already refused anything else.
  */
-export function scaledValue(value: number | string, total: number, roundUp: boolean): number {
+export function scaledValue(value: number | string, total: number): number {
   if (typeof value === "number") return value;
   const percent = Number(value.replace(/%$/, ""));
   const exact = (percent * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+  return Math.ceil(exact);
 }
 
 /**
  * The strategy of `ds` for `desired` nodes (desiredNumberScheduled). Defaults: RollingUpdate,
- * maxUnavailable 1, maxSurge 0. Surge rounds up, unavailability rounds down, and when both come
- * to 0 (e.g. 10% of 5 nodes) one node may be unavailable, so a rollout always moves.
+ * maxUnavailable 1, maxSurge 0. For DaemonSets Kubernetes rounds both percentages up (unlike
+ * Deployments, whose unavailability rounds down), and when both come to 0 (e.g. 0% of any
+ * number of nodes, or any percentage of none) one node may be unavailable, so a rollout moves.
  */
 export function rolloutStrategy(ds: DaemonSet, desired: number): RolloutStrategy {
   const strategy = ds.spec?.updateStrategy;
   if (strategy?.type === "OnDelete") return { type: "OnDelete" };
-  const maxSurge = scaledValue(strategy?.rollingUpdate?.maxSurge ?? 0, desired, true);
-  const maxUnavailable = scaledValue(strategy?.rollingUpdate?.maxUnavailable ?? 1, desired, false);
+  const maxSurge = scaledValue(strategy?.rollingUpdate?.maxSurge ?? 0, desired);
+  const maxUnavailable = scaledValue(strategy?.rollingUpdate?.maxUnavailable ?? 1, desired);
   if (maxSurge === 0 && maxUnavailable === 0) {
     return { type: "RollingUpdate", maxUnavailable: 1, maxSurge: 0 };
   }
