@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import winston from "winston";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { UsageStore } from "./usage/usage-store.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
 import { openSqliteStore, type PodObject, type SqliteStore } from "./store/index.js";
@@ -28,6 +29,8 @@ function hello(nodeName: string, runningPodUids: string[] = []): AgentHello {
       containerRuntimeVersion: "docker://20",
     },
     runningPodUids,
+    allocatable: {},
+    taints: [],
     lastAppliedVersion: 0,
   };
 }
@@ -45,7 +48,13 @@ describe("StoreAgentBackend", () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-backend-"));
     store = openSqliteStore(dir);
-    backend = new StoreAgentBackend(store, TOKEN, new NodeLiveness(store, logger), logger);
+    backend = new StoreAgentBackend(
+      store,
+      TOKEN,
+      new NodeLiveness(store, logger),
+      logger,
+      new UsageStore(),
+    );
     backend.agentConnected(hello("a"));
     backend.agentConnected(hello("b"));
   });

@@ -130,7 +130,8 @@ export type HubApiMethodName =
   | "TaintNode"
   | "SetUnschedulable"
   | "ListEvents"
-  | "Explain";
+  | "Explain"
+  | "ListMetrics";
 
 export interface HubApi {
   /** The whole service, as grpc-js's `Server.addService` takes it. */
@@ -163,6 +164,7 @@ export function loadHubApi(): HubApi {
       SetUnschedulable: method("SetUnschedulable"),
       ListEvents: method("ListEvents"),
       Explain: method("Explain"),
+      ListMetrics: method("ListMetrics"),
     },
   };
 }

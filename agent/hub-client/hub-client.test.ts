@@ -57,6 +57,8 @@ function client(
         containerRuntimeVersion: "",
       },
       runningPodUids: [],
+      allocatable: {},
+      taints: [],
     }),
     // Short delays keep the reconnect test quick; the policy's shape is the default's.
     reconnect: { initialDelayMs: 50, maxDelayMs: 500 },

@@ -7,6 +7,7 @@ import type { EventObject, KubeObject } from "../store/index.js";
 import type {
   ApplyRequestMessage,
   ExplainRequestMessage,
+  MetricsRequestMessage,
   SetUnschedulableRequestMessage,
 } from "./messages.js";
 import { objectFromMessage, refToMessage } from "./object-codec.js";
@@ -28,6 +29,7 @@ import {
   type ApplyResult,
   type LabelNodeRequest,
   type ListQuery,
+  type MetricsQuery,
   type NodeDecision,
   type NodeUpdate,
   type ObjectList,
@@ -178,6 +180,16 @@ export class HubClient {
       nodes_manifest: encoder.encode(nodesManifest),
     };
     return decisionsFromMessage(await this.call("Explain", request));
+  }
+
+  /** Usage as the agents last reported it; kubectl's `top` reads the same shapes. */
+  async listMetrics(query: MetricsQuery): Promise<KubeObject[]> {
+    const request: MetricsRequestMessage = {
+      kind: query.kind,
+      namespace: query.namespace ?? "",
+      all_namespaces: query.allNamespaces ?? false,
+    };
+    return objectListFromMessage(await this.call("ListMetrics", request)).items;
   }
 
   close(): void {

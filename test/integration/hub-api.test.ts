@@ -30,6 +30,7 @@ import {
   type SqliteStore,
 } from "../../hub/store/index.js";
 import { waitFor } from "../support/wait.js";
+import { UsageStore } from "../../hub/usage/usage-store.js";
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -98,6 +99,7 @@ describe("hub API", () => {
     api = await startHubApi({
       listen: "127.0.0.1:0",
       store,
+      usage: new UsageStore(),
       // As the hub does it: the pod is marked, and its agent would remove it once stopped.
       deletePod: (pod: Pod, reason: string) => {
         deletedPods.push(`${pod.metadata?.name}: ${reason}`);
