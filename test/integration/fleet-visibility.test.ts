@@ -19,6 +19,7 @@ import { isPodMetrics } from "../../hub/usage/metrics-objects.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { REPO } from "../support/cli-process.js";
 import { daemonlet } from "../support/cli-run.js";
+import { DockerSocketProxy } from "../support/docker-socket-proxy.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { HubProcess } from "../support/hub-process.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
@@ -390,5 +391,68 @@ describe("fleet visibility: node report, conditions, usage, admission, metrics",
       .flatMap((g) => g.rules)
       .find((r) => r.alert === "DaemonSetNotOnEveryNode");
     assert.match(every?.expr ?? "", /daemonlet_daemonset_pods\{state="desired"\}/);
+  });
+});
+
+describe("fleet visibility: an engine that stops answering", () => {
+  let hub: HubProcess;
+  let api: HubClient;
+  let proxy: DockerSocketProxy;
+  let agent: AgentProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-fleet-engine-"));
+    await writeFile(path.join(dir, "agent.yaml"), "usageIntervalSeconds: 1\n");
+    hub = await HubProcess.create();
+    await hub.start();
+    api = new HubClient(hub.api);
+    proxy = await DockerSocketProxy.create();
+    agent = await AgentProcess.create("fleet-engine", [
+      ...hub.agentArgs(),
+      "--config",
+      path.join(dir, "agent.yaml"),
+      "--docker-socket",
+      proxy.socketPath,
+    ]);
+    await agent.start();
+  });
+
+  after(async () => {
+    api?.close();
+    await agent?.dispose();
+    await proxy?.dispose();
+    if (agent) await removeNodeContainers(agent.nodeName);
+    await hub?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const ready = async () => {
+    const n = (await api.get({ kind: "Node", name: agent.nodeName })) as Node;
+    return {
+      condition: n.status?.conditions?.find((c) => c.type === "Ready"),
+      notReadyTaint: n.spec?.taints?.find((t) => t.key === "node.kubernetes.io/not-ready"),
+    };
+  };
+
+  it("makes the node Ready=False with the not-ready taint, and Ready again when it is back", async () => {
+    await waitFor(ready, { what: "the node Ready", until: (r) => r.condition?.status === "True" });
+    await proxy.cut();
+    const down = await waitFor(ready, {
+      what: "Ready=False once the engine is gone",
+      timeoutMs: 20_000,
+      until: (r) => r.condition?.status === "False" && r.notReadyTaint !== undefined,
+    });
+    assert.equal(down.condition?.reason, "AgentNotReady");
+    assert.match(down.condition?.message ?? "", /^container runtime is down: /);
+    assert.equal(down.notReadyTaint?.effect, "NoExecute");
+    assert.match(down.notReadyTaint?.timeAdded ?? "", /^\d{4}-\d\d-\d\dT/);
+    await proxy.restore();
+    const back = await waitFor(ready, {
+      what: "Ready=True once the engine answers again",
+      timeoutMs: 20_000,
+      until: (r) => r.condition?.status === "True" && r.notReadyTaint === undefined,
+    });
+    assert.equal(back.condition?.reason, "AgentReady");
   });
 });

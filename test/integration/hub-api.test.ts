@@ -515,7 +515,7 @@ describe("hub API", () => {
       const node = await runDescribe(client, { type: "node", name: "web1" }, now());
       assert.match(
         node.stdout,
-        /\nNon-terminated Pods: +\(1 in total\)\n.*\n.*\n {2}kube-system +fluentd-abcde +0\/1 +Running /,
+        /\nNon-terminated Pods: +\(1 in total\)\n.*\n.*\n {2}kube-system +fluentd-abcde +Running +0 \(0%\) /,
       );
     });
   });
