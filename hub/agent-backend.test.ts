@@ -121,6 +121,12 @@ describe("StoreAgentBackend", () => {
     );
     beat("False");
     assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
+    // Down again, then a reconnect resets Ready to True without touching the taint: the next
+    // heartbeat that says Ready takes the stale not-ready taint away.
+    beat("False", "False");
+    backend.agentConnected(hello("a"));
+    beat("False");
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
   });
 
   it("accepts only the join token", () => {

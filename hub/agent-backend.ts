@@ -9,6 +9,7 @@ import type {
   UsageReport,
 } from "../proto/hub-agent-frames.js";
 import { mergeConditions, taintsForConditions } from "./nodes/node-conditions.js";
+import { canonicalJson } from "../agent/pods/spec-hash.js";
 import type { UsageStore } from "./usage/usage-store.js";
 import { NODE_TAINT } from "./placement/index.js";
 import { isConflict, type NodeObject, type PodObject, type Store } from "./store/index.js";
@@ -122,17 +123,25 @@ export class StoreAgentBackend implements GatewayBackend {
     if (!node || heartbeat.conditions.length === 0) return;
     const now = new Date();
     const merged = mergeConditions(node.status?.conditions ?? [], heartbeat.conditions, now);
-    if (!merged.changed) return;
+    const held = node.spec?.taints ?? [];
+    // Taints follow the conditions whoever set them last (a reconnect or the lifecycle
+    // controller resets Ready without touching the not-ready taint), so compare them too.
+    const taints = taintsForConditions(held, merged.conditions, now);
+    const taintsChanged = canonicalJson(taints) !== canonicalJson(held);
+    if (!merged.changed && !taintsChanged) return;
     try {
-      const taints = taintsForConditions(node.spec?.taints ?? [], merged.conditions, now);
-      const updated = this.store.update<NodeObject>({
-        ...node,
-        spec: { ...node.spec, taints: taints.length > 0 ? taints : undefined },
-      });
-      this.store.updateStatus<NodeObject>({
-        ...updated,
-        status: { ...updated.status, conditions: merged.conditions },
-      });
+      const updated = taintsChanged
+        ? this.store.update<NodeObject>({
+            ...node,
+            spec: { ...node.spec, taints: taints.length > 0 ? taints : undefined },
+          })
+        : node;
+      if (merged.changed) {
+        this.store.updateStatus<NodeObject>({
+          ...updated,
+          status: { ...updated.status, conditions: merged.conditions },
+        });
+      }
     } catch (err) {
       // A concurrent edit (a label, a taint) won; the agent's next heartbeat says it again.
       if (!isConflict(err)) throw err;
