@@ -186,7 +186,7 @@ export class Agent implements NodePodsView {
     this.resyncTimer = setInterval(() => this.syncAll(), RESYNC_INTERVAL_MS);
     const runtimeVersion = await this.runtime.version().catch(() => "unreachable");
     this.nodeDescription = describeNode(this.hostIP, runtimeVersion, resources);
-    await this.monitor.start();
+    this.monitor.start();
     await this.startMetrics();
     await this.hub?.start();
     this.logger.info("agent running", {

@@ -47,10 +47,14 @@ export class NodeMonitor {
 
   constructor(private readonly opts: NodeMonitorOptions) {}
 
-  /** Takes the first sample (which also primes the cpu rates) and then one per interval. */
-  async start(): Promise<void> {
-    await this.tick();
+  /**
+   * Samples now (which also primes the cpu rates) and then once per interval, in the background:
+   * the first sample costs about a second (systeminformation's set-up) and must not hold up the
+   * agent's start. Conditions reach the hub when they are known.
+   */
+  start(): void {
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
+    void this.tick();
   }
 
   stop(): void {
