@@ -21,6 +21,14 @@ import { normalizePolicy } from "../hostpaths/index.js";
 import { HubClient } from "./hub-client/hub-client.js";
 import { ProbeManager } from "./probes/index.js";
 import { describeNode, type NodeDescription } from "./node-description.js";
+import { AgentMetrics } from "./metrics/agent-metrics.js";
+import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
+import { NodeMonitor } from "./node/node-monitor.js";
+import { NodeSampler } from "./node/node-sampler.js";
+import { PodUsageCollector } from "./node/pod-usage.js";
+import { ContainerCgroups } from "./node/container-cgroups.js";
+import { PodAdmitter } from "./node/pod-admitter.js";
+import { nodeResources } from "./node/node-resources.js";
 
 /** Every pod is synced on this period too, whatever the events said (level-triggered). */
 const RESYNC_INTERVAL_MS = 10_000;
@@ -44,6 +52,12 @@ export class Agent implements NodePodsView {
   private readonly probes: ProbeManager;
   private nodeDescription?: NodeDescription;
   private reportTimer?: NodeJS.Timeout;
+  private readonly metrics: AgentMetrics;
+  private metricsServer?: MetricsServer;
+  private readonly sampler: NodeSampler;
+  private readonly monitor: NodeMonitor;
+  /** Set once the node's size is known; until the first relist every desired pod passes. */
+  private admitter?: PodAdmitter;
 
   constructor(
     private readonly config: AgentConfig,
@@ -52,8 +66,14 @@ export class Agent implements NodePodsView {
   ) {
     this.nodeName = config.nodeName;
     this.hostIP = config.nodeIP ?? detectNodeIP();
+    this.metrics = new AgentMetrics({
+      pods: () => this.pods(),
+      conditions: () => this.monitor.conditions(),
+      hubConnected: () => this.hub?.connected() ?? false,
+    });
     this.observer = new ContainerObserver(runtime, this.nodeName, logger, {
       relistIntervalMs: config.relistIntervalSeconds * 1000,
+      onRelisted: (seconds, ok) => this.metrics.observeRelist(seconds, ok),
     });
     this.staticPods = new StaticPodSource(config.manifests, this.nodeName, logger, () =>
       this.onDesiredChanged(),
@@ -72,11 +92,26 @@ export class Agent implements NodePodsView {
       },
       new RegistryAuthFile(config.registryAuthFile),
       logger,
+      (step, seconds, ok) => this.metrics.observeStep(step, seconds, ok),
     );
     this.probes = new ProbeManager({
       runtime,
       logger,
       onChange: ({ podUid }) => this.workers.get(podUid)?.requestSync(),
+      onResult: (kind, outcome) => this.metrics.countProbe(kind, outcome),
+    });
+    this.sampler = new NodeSampler(config.dockerDataRoot);
+    this.monitor = new NodeMonitor({
+      runtime,
+      sampler: this.sampler,
+      collector: new PodUsageCollector(new ContainerCgroups(), runtime),
+      podContainers: () =>
+        new Map(this.observer.podUids().map((uid) => [uid, this.observer.containersOf(uid)])),
+      thresholds: config.pressureThresholds,
+      intervalMs: config.usageIntervalSeconds * 1000,
+      logger,
+      onConditionsChanged: () => this.hub?.conditionsChanged(),
+      onUsage: (usage) => this.hub?.reportUsage(usage),
     });
     if (config.hub && config.token) {
       this.hub = new HubClient({
@@ -86,10 +121,22 @@ export class Agent implements NodePodsView {
         stateDir: config.stateDir,
         logger,
         hello: () => ({
-          ...(this.nodeDescription ?? describeNode(this.hostIP, "unknown")),
+          ...(this.nodeDescription ??
+            describeNode(this.hostIP, "unknown", { capacity: {}, allocatable: {} })),
           labels: config.nodeLabels,
+          taints: config.nodeTaints,
           runningPodUids: this.observer.podUids(),
         }),
+        conditions: () =>
+          this.monitor.conditions().map((c) => ({
+            type: c.type,
+            status: c.status,
+            ...(c.reason === undefined ? {} : { reason: c.reason }),
+            ...(c.message === undefined ? {} : { message: c.message }),
+            ...(c.lastTransitionTime === undefined
+              ? {}
+              : { lastTransitionTime: c.lastTransitionTime }),
+          })),
       });
       this.hub.onChange(() => {
         this.onDesiredChanged();
@@ -105,6 +152,16 @@ export class Agent implements NodePodsView {
   async start(): Promise<void> {
     await mkdir(this.config.stateDir, { recursive: true, mode: 0o700 });
     this.api = await startLocalApi(this.socketPath, this);
+    const resources = nodeResources(
+      {
+        cpus: os.cpus().length,
+        memoryBytes: os.totalmem(),
+        nodefsBytes: await this.sampler.nodefsBytes(),
+        maxPods: this.config.maxPods,
+      },
+      [this.config.systemReserved, this.config.agentReserved],
+      this.config.pressureThresholds,
+    );
     this.logger.info("agent starting", {
       node: this.nodeName,
       hostIP: this.hostIP,
@@ -120,12 +177,17 @@ export class Agent implements NodePodsView {
     this.refreshDesired();
     this.observer.onPodChanged((uid) => this.onPodChanged(uid));
     await this.observer.start();
+    // Admission needs to know which pods already have containers: those keep running.
+    this.admitter = new PodAdmitter(resources.allocatableAmounts);
+    this.refreshDesired();
     for (const uid of new Set([...this.desiredByUid.keys(), ...this.observer.podUids()])) {
       this.workerFor(uid).requestSync();
     }
     this.resyncTimer = setInterval(() => this.syncAll(), RESYNC_INTERVAL_MS);
     const runtimeVersion = await this.runtime.version().catch(() => "unreachable");
-    this.nodeDescription = describeNode(this.hostIP, runtimeVersion);
+    this.nodeDescription = describeNode(this.hostIP, runtimeVersion, resources);
+    this.monitor.start();
+    await this.startMetrics();
     await this.hub?.start();
     this.logger.info("agent running", {
       node: this.nodeName,
@@ -133,13 +195,33 @@ export class Agent implements NodePodsView {
       podsWithContainers: this.observer.podUids().length,
       runtime: runtimeVersion,
       hub: this.config.hub ?? "none",
+      allocatable: resources.allocatable,
     });
+  }
+
+  /** Metrics are an aid: a listener that cannot start is logged and the agent runs on. */
+  private async startMetrics(): Promise<void> {
+    if (this.config.metricsListen === "") return;
+    try {
+      this.metricsServer = await startMetricsServer(
+        this.config.metricsListen,
+        this.metrics,
+        this.logger,
+      );
+    } catch (error) {
+      this.logger.error("agent metrics unavailable", {
+        listen: this.config.metricsListen,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /** Stops watching and serving; containers keep running, like a stopped kubelet's. */
   async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
     clearTimeout(this.reportTimer);
+    this.monitor.stop();
+    await this.metricsServer?.close();
     await this.hub?.stop();
     this.staticPods.stop();
     this.observer.stop();
@@ -148,12 +230,14 @@ export class Agent implements NodePodsView {
     await this.api?.close();
   }
 
+  /** The node's pods: those with a worker, and those admission rejected (Failed). */
   pods(): Pod[] {
     return [...this.workers.values()]
       .flatMap((w) => {
         const view = w.podView();
         return view ? [view] : [];
       })
+      .concat(this.admitter?.rejectedPods() ?? [])
       .sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
   }
 
@@ -171,7 +255,10 @@ export class Agent implements NodePodsView {
 
   private refreshDesired(): void {
     const pods = [...(this.hub?.pods() ?? []), ...this.staticPods.pods()];
-    this.desiredByUid = new Map(pods.map((p) => [p.uid, p]));
+    const admitted = this.admitter
+      ? this.admitter.filter(pods, new Set(this.observer.podUids()), new Date())
+      : pods;
+    this.desiredByUid = new Map(admitted.map((p) => [p.uid, p]));
   }
 
   /** Status goes to the hub shortly after it changes; bursts of worker syncs make one report. */

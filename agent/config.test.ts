@@ -15,6 +15,18 @@ const DEFAULTS: AgentConfig = {
   dockerSocket: "/var/run/docker.sock",
   registryAuthFile: "/etc/daemonlet/registry-auth.json",
   nodeLabels: {},
+  nodeTaints: [],
+  maxPods: 110,
+  systemReserved: {},
+  agentReserved: {},
+  pressureThresholds: {
+    "memory.available": "100Mi",
+    "nodefs.available": "10%",
+    "pid.available": "10%",
+  },
+  dockerDataRoot: "/var/lib/docker",
+  usageIntervalSeconds: 10,
+  metricsListen: "127.0.0.1:7462",
   relistIntervalSeconds: 2,
   logFormat: "json",
   logLevel: "info",
@@ -108,6 +120,14 @@ describe("loadAgentConfig", () => {
       dockerSocket: "/run/docker-alt.sock",
       registryAuthFile: "/srv/registry-auth.json",
       nodeLabels: {},
+      nodeTaints: [],
+      maxPods: 110,
+      systemReserved: {},
+      agentReserved: {},
+      pressureThresholds: DEFAULTS.pressureThresholds,
+      dockerDataRoot: "/var/lib/docker",
+      usageIntervalSeconds: 10,
+      metricsListen: "127.0.0.1:7462",
       relistIntervalSeconds: 0.5,
       logFormat: "text",
       logLevel: "debug",
@@ -216,5 +236,43 @@ describe("loadAgentConfig", () => {
     await rejectsWithConfigError(loadAgentConfig(list, {}), list, "must be a mapping");
     const scalar = await file("just text\n");
     await rejectsWithConfigError(loadAgentConfig(scalar, {}), scalar, "must be a mapping");
+  });
+
+  test("node resources: reservations, thresholds and taints are read and checked", async () => {
+    const config = await loadAgentConfig(
+      await file(
+        [
+          "systemReserved: {cpu: 500m, memory: 1Gi}",
+          "agentReserved: {ephemeral-storage: 2Gi}",
+          'pressureThresholds: {"memory.available": 1Gi}',
+          "nodeTaints: [{key: dedicated, value: logs, effect: NoSchedule}]",
+          "",
+        ].join("\n"),
+      ),
+      {},
+    );
+    assert.deepEqual(config.systemReserved, { cpu: "500m", memory: "1Gi" });
+    assert.deepEqual(config.agentReserved, { "ephemeral-storage": "2Gi" });
+    assert.deepEqual(config.pressureThresholds, {
+      ...DEFAULTS.pressureThresholds,
+      "memory.available": "1Gi",
+    });
+    assert.deepEqual(config.nodeTaints, [
+      { key: "dedicated", value: "logs", effect: "NoSchedule" },
+    ]);
+    const bad = await file(
+      [
+        "systemReserved: {cpu: lots}",
+        'pressureThresholds: {"nodefs.available": "150%", "inodes.free": 5%}',
+        "nodeTaints: [{key: a, effect: Sometimes}]",
+        "",
+      ].join("\n"),
+    );
+    await rejectsWithConfigError(
+      loadAgentConfig(bad, {}),
+      "systemReserved.cpu: must be a non-negative quantity",
+      "pressureThresholds.nodefs.available: must be a percentage",
+      "nodeTaints.0.effect",
+    );
   });
 });

@@ -3,8 +3,43 @@ import os from "node:os";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEFAULT_HOST_PATH_POLICY } from "../hostpaths/index.js";
+import { parseQuantity } from "./pods/quantity.js";
+import { RESERVABLE } from "./node/node-resources.js";
+import {
+  DEFAULT_PRESSURE_THRESHOLDS,
+  PRESSURE_SIGNALS,
+  parseThreshold,
+} from "./node/thresholds.js";
 
 const absolutePath = z.string().refine((p) => p.startsWith("/"), "must be an absolute path");
+
+const quantity = z.string().refine((q) => {
+  try {
+    return parseQuantity(q) >= 0;
+  } catch {
+    return false;
+  }
+}, "must be a non-negative quantity, e.g. 500m, 1, 256Mi, 10Gi");
+
+/** `cpu`, `memory`, `ephemeral-storage` → quantity, as the kubelet's systemReserved. */
+const reservation = z.partialRecord(z.enum(RESERVABLE), quantity);
+
+const threshold = z.string().refine((t) => {
+  try {
+    parseThreshold(t);
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a percentage (10%) or a quantity (100Mi)");
+
+const taint = z
+  .object({
+    key: z.string().min(1),
+    value: z.string().optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+  })
+  .strict();
 
 /** The agent's one config schema: file keys, their defaults, and the flags that override them. */
 export const AgentConfigSchema = z
@@ -32,6 +67,28 @@ export const AgentConfigSchema = z
     token: z.string().optional(),
     /** Labels for this node, applied when it first registers with the hub. */
     nodeLabels: z.record(z.string(), z.string()).default({}),
+    /** Taints for this node, applied when it first registers with the hub. */
+    nodeTaints: z.array(taint).default([]),
+    /** The node's pods capacity, as the kubelet's maxPods. */
+    maxPods: z.number().int().positive().default(110),
+    /** Kept from pods for the operating system (the kubelet's systemReserved). */
+    systemReserved: reservation.default({}),
+    /** Kept from pods for the agent and the engine (the kubelet's kubeReserved). */
+    agentReserved: reservation.default({}),
+    /**
+     * Below these the node reports MemoryPressure, DiskPressure, PIDPressure (the kubelet's
+     * evictionHard signals); unset keys keep the defaults.
+     */
+    pressureThresholds: z
+      .partialRecord(z.enum(PRESSURE_SIGNALS), threshold)
+      .default({})
+      .transform((t) => ({ ...DEFAULT_PRESSURE_THRESHOLDS, ...t })),
+    /** The engine's data root: its filesystem is the node's ephemeral-storage and nodefs. */
+    dockerDataRoot: absolutePath.default("/var/lib/docker"),
+    /** How often node and pod usage and the node's conditions are measured. */
+    usageIntervalSeconds: z.number().positive().default(10),
+    /** Prometheus /metrics on HOST:PORT; "" turns it off. Keep it on loopback or a trusted net. */
+    metricsListen: z.string().default("127.0.0.1:7462"),
     relistIntervalSeconds: z.number().positive().default(2),
     logFormat: z.enum(["json", "text"]).default("json"),
     logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import type { AgentDescription } from "./hub-client/hub-client.js";
 import { packageVersion } from "../cli/package-version.js";
+import type { NodeResources } from "./node/node-resources.js";
 
-export type NodeDescription = Omit<AgentDescription, "labels" | "runningPodUids">;
+export type NodeDescription = Omit<AgentDescription, "labels" | "taints" | "runningPodUids">;
 
 /** Kubernetes's architecture names (GOARCH) for Node's. */
 const ARCH: Record<string, string> = {
@@ -15,14 +16,15 @@ const ARCH: Record<string, string> = {
 };
 
 /** What the hub learns about this node at each connect; cheap, so read once per agent start. */
-export function describeNode(hostIP: string, runtimeVersion: string): NodeDescription {
+export function describeNode(
+  hostIP: string,
+  runtimeVersion: string,
+  resources: Pick<NodeResources, "capacity" | "allocatable">,
+): NodeDescription {
   return {
     agentVersion: packageVersion(),
-    capacity: {
-      cpu: String(os.cpus().length),
-      memory: `${Math.floor(os.totalmem() / 1024)}Ki`,
-      pods: "110",
-    },
+    capacity: resources.capacity,
+    allocatable: resources.allocatable,
     addresses: [
       { type: "InternalIP", address: hostIP },
       { type: "Hostname", address: os.hostname() },

@@ -4,6 +4,8 @@ import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
 
 export interface ObserverOptions {
   relistIntervalMs: number;
+  /** Told how long each relist took and whether the engine answered, for the agent's metrics. */
+  onRelisted?: (seconds: number, ok: boolean) => void;
 }
 
 /**
@@ -62,7 +64,13 @@ export class ContainerObserver {
 
   /** Relists now (joining one already under way); false when the engine did not answer. */
   relist(): Promise<boolean> {
-    this.relisting ??= this.doRelist().finally(() => (this.relisting = undefined));
+    if (this.relisting) return this.relisting;
+    const started = performance.now();
+    this.relisting = this.doRelist().then((ok) => {
+      this.options.onRelisted?.((performance.now() - started) / 1000, ok);
+      return ok;
+    });
+    void this.relisting.finally(() => (this.relisting = undefined));
     return this.relisting;
   }
 

@@ -118,14 +118,24 @@ export class StepExecutor {
     private readonly node: NodeFacts,
     private readonly registryAuth: RegistryAuthFile,
     private readonly logger: Logger,
+    /** Told how long each step took, for the agent's metrics. */
+    private readonly onStepDone: (
+      step: Step["kind"],
+      seconds: number,
+      ok: boolean,
+    ) => void = () => {},
   ) {}
 
   /** Engine errors on kill/remove/cleanup become a failed result, never a crash of the worker. */
   async execute(step: Step, ctx: StepContext): Promise<StepResult> {
     const handler = this.handlers[step.kind] as (s: Step, c: StepContext) => Promise<StepResult>;
+    const started = performance.now();
     try {
-      return await handler(step, ctx);
+      const result = await handler(step, ctx);
+      this.onStepDone(step.kind, (performance.now() - started) / 1000, result.ok);
+      return result;
     } catch (err) {
+      this.onStepDone(step.kind, (performance.now() - started) / 1000, false);
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn("step failed; will retry", {
         podUid: ctx.uid,

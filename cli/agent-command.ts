@@ -17,6 +17,12 @@ interface AgentFlags {
   hub?: string;
   token?: string;
   nodeLabel?: Record<string, string>;
+  nodeTaint?: {
+    key: string;
+    value?: string;
+    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  }[];
+  metricsListen?: string;
   logFormat?: "json" | "text";
   logLevel?: "error" | "warn" | "info" | "debug";
 }
@@ -30,6 +36,20 @@ const label = (value: string, previous: Record<string, string> = {}) => {
   const i = value.indexOf("=");
   if (i <= 0) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(value)}`);
   return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+};
+
+const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+/** `key=value:Effect` or `key:Effect`, as `kubectl taint` takes them. */
+const taint = (value: string, previous: NonNullable<AgentFlags["nodeTaint"]> = []) => {
+  const match = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(value);
+  const effect = EFFECTS.find((e) => e === match?.[3]);
+  if (!match?.[1] || effect === undefined) {
+    throw new InvalidArgumentError(
+      `expected key=value:Effect or key:Effect (Effect one of ${EFFECTS.join(", ")}), got ${JSON.stringify(value)}`,
+    );
+  }
+  return [...previous, { key: match[1], ...(match[2] ? { value: match[2] } : {}), effect }];
 };
 
 export function registerAgentCommand(program: Command): void {
@@ -63,6 +83,15 @@ export function registerAgentCommand(program: Command): void {
       "label for this node at first registration (repeatable)",
       label,
     )
+    .option(
+      "--node-taint <key=value:Effect>",
+      "taint for this node at first registration (repeatable)",
+      taint,
+    )
+    .option(
+      "--metrics-listen <host:port>",
+      'Prometheus /metrics address (default: 127.0.0.1:7462; "" turns it off)',
+    )
     .option("--log-format <format>", "json or text (default: json)")
     .option("--log-level <level>", "error, warn, info or debug (default: info)")
     .action(async (flags: AgentFlags) => {
@@ -80,6 +109,8 @@ export function registerAgentCommand(program: Command): void {
           hub: flags.hub,
           token: flags.token,
           nodeLabels: flags.nodeLabel,
+          nodeTaints: flags.nodeTaint,
+          metricsListen: flags.metricsListen,
           logFormat: flags.logFormat,
           logLevel: flags.logLevel,
         });

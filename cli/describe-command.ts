@@ -9,6 +9,7 @@ import { describePod } from "./format/describe-pod.js";
 import { formatLabelSelector } from "./format/labels.js";
 import { resolveResourceType } from "./resource-types.js";
 import { daemonSetRevisions } from "./rollout-revisions.js";
+import { isNodeMetrics, isPodMetrics } from "../hub/usage/metrics-objects.js";
 
 export interface DescribeOptions {
   type: string;
@@ -52,7 +53,15 @@ export async function runDescribe(
       nodeName: options.name,
     });
     const pods = items.filter((pod) => isObjectOfKind(pod, "Pod"));
-    return succeeded(describeNode(object, pods, events, now));
+    const [nodeMetrics, podMetrics] = await Promise.all([
+      client.listMetrics({ kind: "NodeMetrics" }),
+      client.listMetrics({ kind: "PodMetrics", allNamespaces: true }),
+    ]);
+    const usage = {
+      node: nodeMetrics.filter(isNodeMetrics).find((m) => m.metadata.name === options.name),
+      pods: podMetrics.filter(isPodMetrics).filter((m) => m.node === options.name),
+    };
+    return succeeded(describeNode(object, pods, events, now, usage));
   }
   if (isObjectOfKind(object, "Pod")) return succeeded(describePod(object, events, now));
   return unexpected(object);

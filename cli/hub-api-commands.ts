@@ -11,6 +11,7 @@ import { runGet } from "./get-command.js";
 import { HUB_ADDRESS_ENV, hubAddress } from "./hub-address.js";
 import { readManifestSources, type ManifestSource } from "./manifest-sources.js";
 import { runCordon, runLabel, runTaint } from "./node-edit-commands.js";
+import { runTop } from "./top-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -193,6 +194,23 @@ export function registerHubApiCommands(program: Command): void {
     .argument("<node>")
     .action(async (name: string, _options: object, command: Command) =>
       execute(command, (client) => runCordon(client(), name, false)),
+    );
+
+  program
+    .command("top")
+    .description(
+      "show cpu and memory of nodes, pods, or DaemonSets summed over the fleet, like `kubectl top`",
+    )
+    .addOption(hubOption())
+    .argument("<type>", "nodes, pods or ds")
+    .addOption(namespaceOption())
+    .option("-A, --all-namespaces", "across all namespaces")
+    .action(
+      async (
+        type: string,
+        options: { namespace?: string; allNamespaces?: boolean },
+        command: Command,
+      ) => execute(command, (client) => runTop(client(), { type, ...options })),
     );
 
   program

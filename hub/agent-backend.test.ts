@@ -5,9 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import winston from "winston";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { UsageStore } from "./usage/usage-store.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
-import { openSqliteStore, type PodObject, type SqliteStore } from "./store/index.js";
+import {
+  openSqliteStore,
+  type NodeObject,
+  type PodObject,
+  type SqliteStore,
+} from "./store/index.js";
 import type { AgentHello } from "../proto/hub-agent-frames.js";
 
 const logger = winston.createLogger({ silent: true });
@@ -28,6 +34,8 @@ function hello(nodeName: string, runningPodUids: string[] = []): AgentHello {
       containerRuntimeVersion: "docker://20",
     },
     runningPodUids,
+    allocatable: {},
+    taints: [],
     lastAppliedVersion: 0,
   };
 }
@@ -45,7 +53,13 @@ describe("StoreAgentBackend", () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-backend-"));
     store = openSqliteStore(dir);
-    backend = new StoreAgentBackend(store, TOKEN, new NodeLiveness(store, logger), logger);
+    backend = new StoreAgentBackend(
+      store,
+      TOKEN,
+      new NodeLiveness(store, logger),
+      logger,
+      new UsageStore(),
+    );
     backend.agentConnected(hello("a"));
     backend.agentConnected(hello("b"));
   });
@@ -53,6 +67,66 @@ describe("StoreAgentBackend", () => {
   afterEach(async () => {
     store.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("registers config taints and allocatable at first registration only", () => {
+    backend.agentConnected({
+      ...hello("c"),
+      allocatable: { cpu: "1500m", memory: "512Ki", pods: "110" },
+      taints: [{ key: "dedicated", value: "logs", effect: "NoSchedule" }],
+    });
+    const node = store.get<NodeObject>("Node", "", "c");
+    assert.deepEqual(node?.spec?.taints, [
+      { key: "dedicated", value: "logs", effect: "NoSchedule" },
+    ]);
+    assert.equal(node?.status?.allocatable?.["cpu"], "1500m");
+    assert.equal(node?.status?.capacity?.["cpu"], "2");
+    // An operator removes the taint; the agent reconnecting does not put it back.
+    store.update<NodeObject>({ ...node!, spec: {} });
+    backend.agentConnected({
+      ...hello("c"),
+      taints: [{ key: "dedicated", value: "logs", effect: "NoSchedule" }],
+    });
+    assert.equal(store.get<NodeObject>("Node", "", "c")?.spec?.taints, undefined);
+    // An older agent that does not report allocatable: all of capacity is allocatable.
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.status?.allocatable?.["cpu"], "2");
+  });
+
+  it("heartbeat conditions become node conditions and taints, and writes only on change", () => {
+    const beat = (memory: string, ready = "True") =>
+      backend.heartbeat("a", {
+        time: "2024-05-06T12:00:00Z",
+        conditions: [
+          {
+            type: "Ready",
+            status: ready,
+            reason: ready === "True" ? "AgentReady" : "AgentNotReady",
+          },
+          { type: "MemoryPressure", status: memory, reason: memory === "True" ? "Low" : "Fine" },
+        ],
+      });
+    beat("False");
+    const version = store.get<NodeObject>("Node", "", "a")?.metadata.resourceVersion;
+    beat("False");
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.metadata.resourceVersion, version);
+    beat("True", "False");
+    const node = store.get<NodeObject>("Node", "", "a");
+    assert.deepEqual(
+      node?.status?.conditions?.map((c) => `${c.type}=${c.status}`),
+      ["Ready=False", "MemoryPressure=True"],
+    );
+    assert.deepEqual(
+      node?.spec?.taints?.map((t) => `${t.key}:${t.effect}`),
+      ["node.kubernetes.io/memory-pressure:NoSchedule", "node.kubernetes.io/not-ready:NoExecute"],
+    );
+    beat("False");
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
+    // Down again, then a reconnect resets Ready to True without touching the taint: the next
+    // heartbeat that says Ready takes the stale not-ready taint away.
+    beat("False", "False");
+    backend.agentConnected(hello("a"));
+    beat("False");
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
   });
 
   it("accepts only the join token", () => {

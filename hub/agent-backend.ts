@@ -2,7 +2,15 @@ import { timingSafeEqual } from "node:crypto";
 import type { NodeCondition, Pod, Taint } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import type { GatewayBackend } from "./gateway/backend.js";
-import type { AgentHello, AssignedPod, NodeHeartbeat } from "../proto/hub-agent-frames.js";
+import type {
+  AgentHello,
+  AssignedPod,
+  NodeHeartbeat,
+  UsageReport,
+} from "../proto/hub-agent-frames.js";
+import { mergeConditions, taintsForConditions } from "./nodes/node-conditions.js";
+import { canonicalJson } from "../agent/pods/spec-hash.js";
+import type { UsageStore } from "./usage/usage-store.js";
 import { NODE_TAINT } from "./placement/index.js";
 import { isConflict, type NodeObject, type PodObject, type Store } from "./store/index.js";
 import {
@@ -25,6 +33,7 @@ export class StoreAgentBackend implements GatewayBackend {
     private readonly joinToken: string,
     private readonly liveness: NodeLiveness,
     private readonly logger: Logger,
+    private readonly usageStore: UsageStore,
   ) {}
 
   authenticate(token: string | undefined): boolean {
@@ -46,7 +55,8 @@ export class StoreAgentBackend implements GatewayBackend {
     const existing = this.store.get<NodeObject>("Node", "", name);
     const status = {
       capacity: hello.capacity,
-      allocatable: hello.capacity,
+      // An older agent does not say; all of its capacity is then allocatable.
+      allocatable: Object.keys(hello.allocatable).length > 0 ? hello.allocatable : hello.capacity,
       addresses: hello.addresses,
       nodeInfo: {
         machineID: "",
@@ -60,16 +70,20 @@ export class StoreAgentBackend implements GatewayBackend {
         operatingSystem: "linux",
         architecture: hello.nodeInfo.architecture,
       },
-      conditions: [readyCondition("True", "AgentReady", "daemonlet agent is connected")],
     };
+    // The agent's pressure conditions stay as last reported; it sends them again at once.
+    const conditions = [
+      ...(existing?.status?.conditions ?? []).filter((c) => c.type !== "Ready"),
+      readyCondition("True", "AgentReady", "daemonlet agent is connected"),
+    ];
     if (!existing) {
       // The agent's own labels count on first registration only; later `label` changes win.
       const created = this.store.create<NodeObject>({
         apiVersion: "v1",
         kind: "Node",
         metadata: { name, labels: { ...hello.labels, ...autoLabels } },
-        spec: {},
-        status,
+        spec: hello.taints.length > 0 ? { taints: hello.taints } : {},
+        status: { ...status, conditions },
       });
       recordEvent(
         this.store,
@@ -87,7 +101,10 @@ export class StoreAgentBackend implements GatewayBackend {
       metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...autoLabels } },
       spec: { ...existing.spec, taints: withoutUnreachable(existing.spec?.taints) },
     });
-    this.store.updateStatus<NodeObject>({ ...updated, status: { ...updated.status, ...status } });
+    this.store.updateStatus<NodeObject>({
+      ...updated,
+      status: { ...updated.status, ...status, conditions },
+    });
     this.collectUnknownTerminating(name, new Set(hello.runningPodUids));
   }
 
@@ -95,11 +112,50 @@ export class StoreAgentBackend implements GatewayBackend {
     this.logger.info("agent disconnected", { node: nodeName });
   }
 
-  heartbeat(nodeName: string, _heartbeat: NodeHeartbeat): void {
-    // Node conditions from the agent (pressure, engine health) come with the fleet visibility
-    // work; for now a heartbeat only says the node is alive.
+  /**
+   * The node is alive, and its conditions are as the agent says. Only a change of a condition's
+   * status or reason is written (with the taints it implies), so steady heartbeats cost no write.
+   */
+  heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void {
     this.requireNode(nodeName);
     this.liveness.seen(nodeName);
+    const node = this.store.get<NodeObject>("Node", "", nodeName);
+    if (!node || heartbeat.conditions.length === 0) return;
+    const now = new Date();
+    const merged = mergeConditions(node.status?.conditions ?? [], heartbeat.conditions, now);
+    const held = node.spec?.taints ?? [];
+    // Taints follow the conditions whoever set them last (a reconnect or the lifecycle
+    // controller resets Ready without touching the not-ready taint), so compare them too.
+    const taints = taintsForConditions(held, merged.conditions, now);
+    const taintsChanged = canonicalJson(taints) !== canonicalJson(held);
+    if (!merged.changed && !taintsChanged) return;
+    try {
+      const updated = taintsChanged
+        ? this.store.update<NodeObject>({
+            ...node,
+            spec: { ...node.spec, taints: taints.length > 0 ? taints : undefined },
+          })
+        : node;
+      if (merged.changed) {
+        this.store.updateStatus<NodeObject>({
+          ...updated,
+          status: { ...updated.status, conditions: merged.conditions },
+        });
+      }
+    } catch (err) {
+      // A concurrent edit (a label, a taint) won; the agent's next heartbeat says it again.
+      if (!isConflict(err)) throw err;
+      return;
+    }
+    this.logger.info("node conditions changed", {
+      node: nodeName,
+      conditions: Object.fromEntries(merged.conditions.map((c) => [c.type, c.status])),
+    });
+  }
+
+  usage(nodeName: string, report: UsageReport): void {
+    this.requireNode(nodeName);
+    this.usageStore.apply(nodeName, report);
   }
 
   /**

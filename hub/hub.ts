@@ -3,13 +3,14 @@ import { mkdir } from "node:fs/promises";
 import type { Logger } from "winston";
 import type { HubConfig } from "./config.js";
 import { splitHostPort } from "./config.js";
-import { openSqliteStore, type SqliteStore } from "./store/index.js";
+import { openSqliteStore, type NodeObject, type SqliteStore } from "./store/index.js";
 import { startAgentGateway, type AgentGateway } from "./gateway/gateway.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { terminatePod } from "./pod-termination.js";
-import { hubMetrics } from "./metrics.js";
+import { daemonSetSyncHistogram, hubMetrics } from "./metrics.js";
+import { UsageStore } from "./usage/usage-store.js";
 import { resolveJoinToken } from "./join-token.js";
 import { startHubApi } from "./api/server.js";
 
@@ -22,6 +23,8 @@ export class Hub {
   private controller?: DaemonSetController;
   private api?: { port: number; close(): Promise<void> };
   private eventPruner?: NodeJS.Timeout;
+  private unwatchNodes?: () => void;
+  private readonly usage = new UsageStore();
   joinToken = "";
   agentPort = 0;
 
@@ -49,9 +52,14 @@ export class Hub {
       graceMs: config.nodeGraceSeconds * 1000,
       checkIntervalMs: Math.min(5000, (config.nodeGraceSeconds * 1000) / 4),
     });
-    this.controller = new DaemonSetController(store, deletePod, logger);
-
-    const metrics = hubMetrics(store, () => this.gateway);
+    const metrics = hubMetrics(store, () => this.gateway, this.usage);
+    const syncDuration = daemonSetSyncHistogram(metrics);
+    this.controller = new DaemonSetController(store, deletePod, logger, (s) =>
+      syncDuration.observe(s),
+    );
+    this.unwatchNodes = store.watch<NodeObject>("Node", (e) => {
+      if (e.type === "DELETED") this.usage.forget(e.object.metadata.name ?? "");
+    });
     this.http = createServer((req, res) => {
       if (req.url === "/healthz") {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
@@ -67,7 +75,7 @@ export class Hub {
     });
     this.gateway = startAgentGateway({
       server: this.http,
-      backend: new StoreAgentBackend(store, this.joinToken, this.liveness, logger),
+      backend: new StoreAgentBackend(store, this.joinToken, this.liveness, logger, this.usage),
       logger,
       hubVersion: this.version,
       heartbeatIntervalSeconds: heartbeatInterval(config.nodeGraceSeconds),
@@ -78,7 +86,13 @@ export class Hub {
     });
     const address = this.http.address();
     this.agentPort = typeof address === "object" && address ? address.port : port;
-    const api = await startHubApi({ listen: config.apiListen, store, deletePod, logger });
+    const api = await startHubApi({
+      listen: config.apiListen,
+      store,
+      deletePod,
+      logger,
+      usage: this.usage,
+    });
     this.api = api;
 
     this.liveness.start();
@@ -98,6 +112,7 @@ export class Hub {
 
   async stop(): Promise<void> {
     clearInterval(this.eventPruner);
+    this.unwatchNodes?.();
     this.controller?.stop();
     this.liveness?.stop();
     await this.gateway?.close();

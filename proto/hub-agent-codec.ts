@@ -9,6 +9,7 @@ import {
   text,
   textMap,
   bytes,
+  flag,
   int,
   type Fields,
 } from "../agent/local-api/message-fields.js";
@@ -17,6 +18,7 @@ import type {
   AgentFrameMessage,
   AssignedPodMessage,
   HubFrameMessage,
+  NodeUsageReportMessage,
 } from "./hub-agent-message.js";
 import {
   ProtocolError,
@@ -26,6 +28,7 @@ import {
   type HubFrame,
   type NodeHeartbeat,
   type ReceivedPod,
+  type UsageReport,
 } from "./hub-agent-frames.js";
 import { loadHubAgentFrames, type HubAgentFrames } from "./load.js";
 
@@ -88,6 +91,8 @@ function agentFrameToMessage(frame: AgentFrame): AgentFrameMessage {
           },
           running_pod_uids: h.runningPodUids,
           last_applied_version: h.lastAppliedVersion,
+          allocatable: h.allocatable,
+          taints: h.taints.map((t) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
         },
       };
     }
@@ -104,10 +109,43 @@ function agentFrameToMessage(frame: AgentFrame): AgentFrameMessage {
             status: c.status,
             reason: c.reason ?? "",
             message: c.message ?? "",
+            last_transition_time: c.lastTransitionTime ?? "",
           })),
         },
       };
+    case "usage":
+      return { usage: usageToMessage(frame.usage) };
   }
+}
+
+function usageToMessage(u: UsageReport): NodeUsageReportMessage {
+  const n = u.node;
+  return {
+    time: u.time,
+    window_seconds: u.windowSeconds,
+    node: {
+      cpu_nano_cores: n.cpuNanoCores,
+      memory_working_set_bytes: n.memoryWorkingSetBytes,
+      memory_available_bytes: n.memoryAvailableBytes,
+      fs_used_bytes: n.fsUsedBytes,
+      fs_available_bytes: n.fsAvailableBytes,
+      fs_capacity_bytes: n.fsCapacityBytes,
+      network_rx_bytes_per_second: n.networkRxBytesPerSecond,
+      network_tx_bytes_per_second: n.networkTxBytesPerSecond,
+    },
+    pods: u.pods.map((p) => ({
+      uid: p.uid,
+      namespace: p.namespace,
+      name: p.name,
+      containers: p.containers.map((c) => ({
+        name: c.name,
+        cpu_nano_cores: c.cpuNanoCores,
+        memory_working_set_bytes: c.memoryWorkingSetBytes,
+      })),
+    })),
+    gone_pod_uids: u.goneUids,
+    full: u.full,
+  };
 }
 
 function hubFrameToMessage(frame: HubFrame): HubFrameMessage {
@@ -118,6 +156,7 @@ function hubFrameToMessage(frame: HubFrame): HubFrameMessage {
           protocol_version: frame.protocolVersion,
           hub_version: frame.hubVersion,
           heartbeat_interval_seconds: frame.heartbeatIntervalSeconds,
+          features: frame.features,
         },
       };
     case "snapshot":
@@ -161,6 +200,8 @@ function agentFrameFromMessage(decoded: unknown): AgentFrame {
       };
     case "heartbeat":
       return { kind, heartbeat: heartbeatFromMessage(body) };
+    case "usage":
+      return { kind, usage: usageFromMessage(body) };
     default:
       throw new TypeError(`unknown body ${kind}`);
   }
@@ -175,6 +216,7 @@ function hubFrameFromMessage(decoded: unknown): HubFrame<ReceivedPod> {
         protocolVersion: int(body, "protocol_version"),
         hubVersion: text(body, "hub_version"),
         heartbeatIntervalSeconds: int(body, "heartbeat_interval_seconds"),
+        features: texts(body, "features"),
       };
     case "snapshot":
       return {
@@ -224,6 +266,41 @@ function helloFromMessage(body: Fields): AgentHello {
     },
     runningPodUids: texts(body, "running_pod_uids"),
     lastAppliedVersion: version(body, "last_applied_version"),
+    allocatable: textMap(body, "allocatable") ?? {},
+    taints: messages(body, "taints").map((t) => {
+      const value = text(t, "value");
+      return { key: text(t, "key"), ...(value === "" ? {} : { value }), effect: text(t, "effect") };
+    }),
+  };
+}
+
+function usageFromMessage(body: Fields): UsageReport {
+  const n = message(body, "node") ?? {};
+  return {
+    time: text(body, "time"),
+    windowSeconds: int(body, "window_seconds"),
+    node: {
+      cpuNanoCores: version(n, "cpu_nano_cores"),
+      memoryWorkingSetBytes: version(n, "memory_working_set_bytes"),
+      memoryAvailableBytes: version(n, "memory_available_bytes"),
+      fsUsedBytes: version(n, "fs_used_bytes"),
+      fsAvailableBytes: version(n, "fs_available_bytes"),
+      fsCapacityBytes: version(n, "fs_capacity_bytes"),
+      networkRxBytesPerSecond: version(n, "network_rx_bytes_per_second"),
+      networkTxBytesPerSecond: version(n, "network_tx_bytes_per_second"),
+    },
+    pods: messages(body, "pods").map((p) => ({
+      uid: text(p, "uid"),
+      namespace: text(p, "namespace"),
+      name: text(p, "name"),
+      containers: messages(p, "containers").map((c) => ({
+        name: text(c, "name"),
+        cpuNanoCores: version(c, "cpu_nano_cores"),
+        memoryWorkingSetBytes: version(c, "memory_working_set_bytes"),
+      })),
+    })),
+    goneUids: texts(body, "gone_pod_uids"),
+    full: flag(body, "full"),
   };
 }
 
@@ -233,11 +310,13 @@ function heartbeatFromMessage(body: Fields): NodeHeartbeat {
     conditions: messages(body, "conditions").map((c) => {
       const reason = optionalText(c, "reason");
       const message = optionalText(c, "message");
+      const lastTransitionTime = optionalText(c, "last_transition_time");
       return {
         type: text(c, "type"),
         status: text(c, "status"),
         ...(reason === undefined ? {} : { reason }),
         ...(message === undefined ? {} : { message }),
+        ...(lastTransitionTime === undefined ? {} : { lastTransitionTime }),
       };
     }),
   };
@@ -261,7 +340,7 @@ function receivedPodFromMessage(pod: Fields): ReceivedPod {
   };
 }
 
-/** uint64, which the loader reads as a decimal string; versions stay far below 2^53. */
+/** uint64, which the loader reads as a decimal string; versions and byte counts stay below 2^53. */
 function version(body: Fields, key: string): number {
   const raw = body[key];
   const value = raw === undefined || raw === null ? 0 : Number(raw);

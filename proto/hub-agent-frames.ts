@@ -1,7 +1,7 @@
 // The agent protocol's frames (hub_agent.proto) as the hub and the agent use them: Kubernetes
 // field names and shapes, camelCase, numbers for versions. hub-agent-codec.ts converts them to
 // and from the wire.
-import type { NodeAddress, Pod, PodSpec } from "kubernetes-types/core/v1.js";
+import type { NodeAddress, Pod, PodSpec, Taint } from "kubernetes-types/core/v1.js";
 
 /** Bumped only for a change an older peer would misread; see the rules in hub_agent.proto. */
 export const PROTOCOL_VERSION = 1;
@@ -25,13 +25,58 @@ export interface AgentHello {
   runningPodUids: string[];
   /** 0 when the agent has never applied a pod set. */
   lastAppliedVersion: number;
+  /** Empty from an agent that does not report it: capacity is then allocatable. */
+  allocatable: Record<string, string>;
+  /** Taints from the agent's config, for the node's first registration. */
+  taints: Taint[];
 }
+
+/** Frames a hub lists in Welcome as understood, beyond protocol version 1's. */
+export const HUB_FEATURES = ["usage"] as const;
 
 export interface HeartbeatCondition {
   type: string;
   status: string;
   reason?: string;
   message?: string;
+  /** RFC 3339, the agent's clock. */
+  lastTransitionTime?: string;
+}
+
+export interface NodeUsage {
+  cpuNanoCores: number;
+  memoryWorkingSetBytes: number;
+  memoryAvailableBytes: number;
+  fsUsedBytes: number;
+  fsAvailableBytes: number;
+  fsCapacityBytes: number;
+  networkRxBytesPerSecond: number;
+  networkTxBytesPerSecond: number;
+}
+
+export interface ContainerUsage {
+  name: string;
+  cpuNanoCores: number;
+  memoryWorkingSetBytes: number;
+}
+
+export interface PodUsage {
+  uid: string;
+  namespace: string;
+  name: string;
+  containers: ContainerUsage[];
+}
+
+export interface UsageReport {
+  /** RFC 3339, when the sample was taken. */
+  time: string;
+  windowSeconds: number;
+  node: NodeUsage;
+  /** Pods whose figures moved (or all of them when `full`). */
+  pods: PodUsage[];
+  goneUids: string[];
+  /** Replaces every pod figure held for the node. */
+  full: boolean;
 }
 
 export interface NodeHeartbeat {
@@ -61,7 +106,8 @@ export type AgentFrame =
   | { kind: "hello"; hello: AgentHello }
   | { kind: "ack"; version: number }
   | { kind: "podStatus"; pods: Pod[]; goneUids: string[] }
-  | { kind: "heartbeat"; heartbeat: NodeHeartbeat };
+  | { kind: "heartbeat"; heartbeat: NodeHeartbeat }
+  | { kind: "usage"; usage: UsageReport };
 
 /** `P` is AssignedPod where the hub writes a frame and ReceivedPod where the agent reads one. */
 export type HubFrame<P = AssignedPod> =
@@ -70,6 +116,8 @@ export type HubFrame<P = AssignedPod> =
       protocolVersion: number;
       hubVersion: string;
       heartbeatIntervalSeconds: number;
+      /** Frames beyond protocol version 1 this hub understands (HUB_FEATURES). */
+      features: string[];
     }
   | { kind: "snapshot"; version: number; pods: P[] }
   | { kind: "delta"; version: number; upserts: P[]; removedUids: string[] }

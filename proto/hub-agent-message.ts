@@ -8,7 +8,8 @@ export type AgentFrameMessage =
   | { hello: HelloMessage }
   | { ack: AckMessage }
   | { pod_status: PodStatusReportMessage }
-  | { heartbeat: NodeHeartbeatMessage };
+  | { heartbeat: NodeHeartbeatMessage }
+  | { usage: NodeUsageReportMessage };
 
 export type HubFrameMessage =
   | { welcome: WelcomeMessage }
@@ -26,6 +27,41 @@ export interface HelloMessage {
   node_info: NodeInfoMessage;
   running_pod_uids: string[];
   last_applied_version: number;
+  allocatable: Record<string, string>;
+  taints: NodeTaintMessage[];
+}
+
+export interface NodeTaintMessage {
+  key: string;
+  value: string;
+  effect: string;
+}
+
+export interface NodeUsageReportMessage {
+  time: string;
+  window_seconds: number;
+  node: NodeUsageMessage;
+  pods: PodUsageMessage[];
+  gone_pod_uids: string[];
+  full: boolean;
+}
+
+export interface NodeUsageMessage {
+  cpu_nano_cores: number;
+  memory_working_set_bytes: number;
+  memory_available_bytes: number;
+  fs_used_bytes: number;
+  fs_available_bytes: number;
+  fs_capacity_bytes: number;
+  network_rx_bytes_per_second: number;
+  network_tx_bytes_per_second: number;
+}
+
+export interface PodUsageMessage {
+  uid: string;
+  namespace: string;
+  name: string;
+  containers: { name: string; cpu_nano_cores: number; memory_working_set_bytes: number }[];
 }
 
 export interface NodeAddressMessage {
@@ -44,6 +80,7 @@ export interface WelcomeMessage {
   protocol_version: number;
   hub_version: string;
   heartbeat_interval_seconds: number;
+  features: string[];
 }
 
 export interface PodSetSnapshotMessage {
@@ -85,6 +122,7 @@ export interface NodeConditionMessage {
   status: string;
   reason: string;
   message: string;
+  last_transition_time: string;
 }
 
 export interface ErrorFrameMessage {

@@ -131,7 +131,8 @@ export type HubApiMethodName =
   | "SetUnschedulable"
   | "ListEvents"
   | "Explain"
-  | "Rollout";
+  | "Rollout"
+  | "ListMetrics";
 
 export interface HubApi {
   /** The whole service, as grpc-js's `Server.addService` takes it. */
@@ -165,6 +166,7 @@ export function loadHubApi(): HubApi {
       ListEvents: method("ListEvents"),
       Explain: method("Explain"),
       Rollout: method("Rollout"),
+      ListMetrics: method("ListMetrics"),
     },
   };
 }

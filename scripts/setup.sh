@@ -10,7 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "setup: $*"; }
 
-packages=(docker.io busybox-static docker-registry)
+# prometheus brings promtool, which checks the example alert rules and the /metrics output.
+packages=(docker.io busybox-static docker-registry prometheus)
 missing=()
 for p in "${packages[@]}"; do
   if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then

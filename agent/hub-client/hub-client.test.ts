@@ -57,6 +57,8 @@ function client(
         containerRuntimeVersion: "",
       },
       runningPodUids: [],
+      allocatable: {},
+      taints: [],
     }),
     // Short delays keep the reconnect test quick; the policy's shape is the default's.
     reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
@@ -108,6 +110,55 @@ describe("hub client", () => {
       what: "both versions to be acked",
       until: (node) => node.ackedVersion === 2 && node.sentVersion === 2,
     });
+  });
+
+  it("sends usage to a hub that takes it: all pods first in a session, then what moved", async () => {
+    const h = await hub();
+    const { client: c } = client(h.url, await stateDir());
+    await c.start();
+    await waitFor(() => c.connected(), { what: "the session" });
+    const node = {
+      cpuNanoCores: 1,
+      memoryWorkingSetBytes: 2,
+      memoryAvailableBytes: 3,
+      fsUsedBytes: 4,
+      fsAvailableBytes: 5,
+      fsCapacityBytes: 9,
+      networkRxBytesPerSecond: 0,
+      networkTxBytesPerSecond: 0,
+    };
+    const pod = (name: string, cpuMillis: number) => ({
+      uid: `uid-${name}`,
+      namespace: "default",
+      name,
+      containers: [{ name: "c", cpuNanoCores: cpuMillis * 1e6, memoryWorkingSetBytes: 2 ** 20 }],
+    });
+    const sample = (pods: ReturnType<typeof pod>[]) => ({
+      time: "2024-05-06T12:00:00.000Z",
+      windowSeconds: 10,
+      node,
+      pods,
+    });
+    c.reportUsage(sample([pod("a", 100), pod("b", 100)]));
+    c.reportUsage(sample([pod("a", 100), pod("b", 300)]));
+    c.reportUsage(sample([pod("b", 300)]));
+    const reports = await waitFor(() => h.backend.usageReports, {
+      what: "three usage reports",
+      until: (r) => r.length === 3,
+    });
+    assert.deepEqual(
+      reports.map(({ report }) => ({
+        full: report.full,
+        pods: report.pods.map((p) => p.name),
+        gone: report.goneUids,
+      })),
+      [
+        { full: true, pods: ["a", "b"], gone: [] },
+        { full: false, pods: ["b"], gone: [] },
+        { full: false, pods: [], gone: ["uid-a"] },
+      ],
+    );
+    assert.deepEqual(reports[0]?.report.node, node);
   });
 
   it("leaves out, and logs, a pod that fails validation on the node", async () => {

@@ -10,7 +10,9 @@ import {
   isProtocolError,
   type AgentHello,
   type HeartbeatCondition,
+  type UsageReport,
 } from "../../proto/hub-agent-frames.js";
+import { UsageReporter } from "../node/usage-reporter.js";
 import { ConfigError } from "../config.js";
 import type { DesiredPod } from "../pods/desired-pod.js";
 import { AssignedPodSet } from "./assigned-pods.js";
@@ -57,6 +59,9 @@ export class HubClient {
   private readonly codec = new HubAgentCodec();
   private readonly assigned: AssignedPodSet;
   private readonly reporter = new StatusReporter();
+  private readonly usage = new UsageReporter();
+  /** The next usage report to this session's hub must carry every pod. */
+  private usageFull = true;
   private readonly backoff: ReconnectBackoff;
   private readonly listeners = new Set<() => void>();
   private connection?: HubConnection;
@@ -126,6 +131,24 @@ export class HubClient {
   reportStatuses(pods: Pod[]): void {
     this.reporter.observe(pods);
     this.flushStatus();
+  }
+
+  /** The node's conditions changed: the hub hears them now rather than at the next heartbeat. */
+  conditionsChanged(): void {
+    this.connection?.heartbeatNow();
+  }
+
+  /**
+   * A usage sample: the node's figures, and the pods' whose figures moved since the hub last
+   * heard them (all of them for a new session). Dropped for a hub that does not take usage.
+   */
+  reportUsage(sample: Omit<UsageReport, "goneUids" | "full">): void {
+    const connection = this.connection;
+    if (!connection?.established || !connection.features.has("usage")) return;
+    const full = this.usageFull;
+    const { pods, goneUids } = this.usage.changes(sample.pods, full);
+    connection.send({ kind: "usage", usage: { ...sample, pods, goneUids, full } });
+    this.usageFull = false;
   }
 
   /** A pod the node no longer has (its worker finished): reported even if it never ran. */
@@ -215,6 +238,10 @@ export class HubClient {
   private onWelcomed(): void {
     this.failures = 0;
     this.opts.logger.info("connected to the hub", { url: this.url });
+    this.usage.reset();
+    this.usageFull = true;
+    // The hub resets the node's Ready condition on connect: tell it the node's own at once.
+    this.connection?.heartbeatNow();
     this.resyncStatus();
   }
 

@@ -62,6 +62,8 @@ export class HubConnection {
   private heartbeatTimer?: NodeJS.Timeout;
   private refusal?: ProtocolError;
   private failure?: Error;
+  /** What the hub said it understands beyond protocol version 1 (Welcome.features). */
+  features: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -152,8 +154,10 @@ export class HubConnection {
       this.refusal = new ProtocolError(frame.code, frame.message);
       return;
     }
-    if (frame.kind === "welcome")
+    if (frame.kind === "welcome") {
+      this.features = new Set(frame.features);
       return this.onWelcome(frame.protocolVersion, frame.heartbeatIntervalSeconds);
+    }
     if (!this.welcomed) {
       throw new ProtocolError("MalformedFrame", `the hub sent ${frame.kind} before Welcome`);
     }
@@ -192,6 +196,18 @@ export class HubConnection {
     });
   }
 
+  /** A heartbeat out of turn: the node's conditions changed and the hub should know now. */
+  heartbeatNow(): void {
+    if (this.welcomed) this.guard(() => this.sendHeartbeat());
+  }
+
+  private sendHeartbeat(): void {
+    this.send({
+      kind: "heartbeat",
+      heartbeat: { time: new Date().toISOString(), conditions: this.handlers.conditions() },
+    });
+  }
+
   private beat(intervalMs: number): void {
     if (Date.now() - this.lastHeard > SILENT_HUB_INTERVALS * intervalMs) {
       this.failure = new Error(
@@ -201,12 +217,7 @@ export class HubConnection {
       this.socket.terminate();
       return;
     }
-    this.guard(() =>
-      this.send({
-        kind: "heartbeat",
-        heartbeat: { time: new Date().toISOString(), conditions: this.handlers.conditions() },
-      }),
-    );
+    this.guard(() => this.sendHeartbeat());
   }
 
   private onClose(): void {

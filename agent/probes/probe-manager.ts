@@ -38,6 +38,8 @@ export interface ProbeManagerOptions {
   maxConcurrent?: number;
   /** A container's ready, started or livenessFailed changed; read it with `status`. */
   onChange: (key: ProbeKey) => void;
+  /** Every probe run's outcome, for the agent's metrics. */
+  onResult?: (kind: ProbeKind, outcome: ProbeResult["outcome"]) => void;
 }
 
 interface Watched {
@@ -59,12 +61,14 @@ export class ProbeManager {
   private readonly runtime: ContainerRuntime;
   private readonly logger: Logger;
   private readonly onChange: (key: ProbeKey) => void;
+  private readonly onResult: NonNullable<ProbeManagerOptions["onResult"]>;
   private stopped = false;
 
-  constructor({ runtime, logger, maxConcurrent = 10, onChange }: ProbeManagerOptions) {
+  constructor({ runtime, logger, maxConcurrent = 10, onChange, onResult }: ProbeManagerOptions) {
     this.runtime = runtime;
     this.logger = logger;
     this.onChange = onChange;
+    this.onResult = onResult ?? (() => {});
     this.slots = new Semaphore(maxConcurrent);
   }
 
@@ -158,6 +162,7 @@ export class ProbeManager {
 
   private record(key: ProbeKey, watched: Watched, kind: ProbeKind, result: ProbeResult): void {
     const fields = { ...key, containerId: watched.containerId, probe: kind };
+    this.onResult(kind, result.outcome);
     if (result.outcome === "failure") {
       this.logger.debug("probe failed", { ...fields, message: result.message });
     }

@@ -7,6 +7,7 @@ import { StringDecoder } from "node:string_decoder";
 import { dockerExec } from "./docker-exec.js";
 import { LABEL } from "./labels.js";
 import type {
+  ContainerStats,
   ContainerRunState,
   ContainerRuntime,
   ContainerSpec,
@@ -72,6 +73,23 @@ export class DockerRuntime implements ContainerRuntime {
   async version(): Promise<string> {
     const v = await this.call("version", () => this.docker.version());
     return `docker://${v.Version}`;
+  }
+
+  /** `one-shot` skips the engine's second reading, which otherwise costs a second per call. */
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    let raw: Docker.ContainerStats;
+    try {
+      raw = await this.docker.getContainer(id).stats({ stream: false, "one-shot": true });
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw this.toError(e, `stats ${id}`);
+    }
+    const memory = raw.memory_stats;
+    const inactive = memory.stats?.total_inactive_file ?? memory.stats?.["inactive_file"] ?? 0;
+    return {
+      cpuNanos: raw.cpu_stats.cpu_usage.total_usage,
+      memoryWorkingSetBytes: Math.max(0, (memory.usage ?? 0) - inactive),
+    };
   }
 
   async list(filter: ListFilter): Promise<ObservedContainer[]> {

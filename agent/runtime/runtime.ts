@@ -119,9 +119,19 @@ export interface LogOptions {
   signal: AbortSignal;
 }
 
+/** A container's resource counters as the engine reports them. */
+export interface ContainerStats {
+  /** Cumulative cpu time, in nanoseconds. */
+  cpuNanos: number;
+  /** Memory in use less inactive file pages (the working set). */
+  memoryWorkingSetBytes: number;
+}
+
 export interface ContainerRuntime {
   /** Engine name and version, e.g. "docker://20.10.24"; fails if the engine does not answer. */
   version(): Promise<string>;
+  /** One reading of a running container's counters; undefined if it is gone. */
+  stats(id: string): Promise<ContainerStats | undefined>;
   list(filter: ListFilter): Promise<ObservedContainer[]>;
   inspect(id: string): Promise<ObservedContainer | undefined>;
   imagePresent(ref: string): Promise<boolean>;

@@ -191,6 +191,7 @@ describe("describeNode", () => {
         { type: "Hostname", address: "web1" },
       ],
       capacity: { cpu: "4", memory: "16Gi", pods: "110" },
+      allocatable: { cpu: "3500m", memory: "15Gi", pods: "110" },
       nodeInfo: {
         architecture: "amd64",
         bootID: "",
@@ -212,15 +213,45 @@ describe("describeNode", () => {
         namespace: "kube-system",
         creationTimestamp: "2024-05-06T11:59:50Z",
       },
-      spec: { containers: [{ name: "fluentd" }] },
+      spec: {
+        containers: [
+          {
+            name: "fluentd",
+            resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "500Mi" } },
+          },
+        ],
+      },
       status: { phase: "Pending" },
     },
     pod("finished", "Succeeded"),
   ];
+  const usage = {
+    node: {
+      apiVersion: "metrics.k8s.io/v1beta1",
+      kind: "NodeMetrics" as const,
+      metadata: { name: "web1" },
+      timestamp: "2024-05-06T11:59:58Z",
+      window: "10s",
+      usage: { cpu: "700000000n", memory: "3145728Ki", "ephemeral-storage": "10485760Ki" },
+      network: { rxBytesPerSecond: 2048, txBytesPerSecond: 100 },
+      filesystem: { availableBytes: 30 * 2 ** 30, capacityBytes: 40 * 2 ** 30 },
+    },
+    pods: [
+      {
+        apiVersion: "metrics.k8s.io/v1beta1",
+        kind: "PodMetrics" as const,
+        metadata: { name: "fluentd-x5c5n", namespace: "kube-system", uid: "u1" },
+        timestamp: "2024-05-06T11:59:58Z",
+        window: "10s",
+        node: "web1",
+        containers: [{ name: "fluentd", usage: { cpu: "3000000n", memory: "51200Ki" } }],
+      },
+    ],
+  };
 
-  it("prints identity, taints, conditions, resources, pods and events", () => {
+  it("prints identity, taints, conditions, resources, pods with requests and usage, and events", () => {
     assert.equal(
-      describeNode(node, pods, [], now),
+      describeNode(node, pods, [], now, usage),
       `Name:               web1
 Roles:              edge
 Labels:             kubernetes.io/hostname=web1
@@ -241,6 +272,10 @@ Capacity:
   cpu:     4
   memory:  16Gi
   pods:    110
+Allocatable:
+  cpu:     3500m
+  memory:  15Gi
+  pods:    110
 System Info:
   Kernel Version:             6.1.0-21-amd64
   OS Image:                   Debian GNU/Linux 12 (bookworm)
@@ -249,10 +284,21 @@ System Info:
   Container Runtime Version:  docker://27.1.1
   Kubelet Version:            daemonlet-0.1.0
 Non-terminated Pods:          (1 in total)
-  Namespace                   Name           Ready  Status   Age
-  ---------                   ----           -----  ------   ---
-  kube-system                 fluentd-x5c5n  0/1    Pending  10s
-Events:                       <none>
+  Namespace                   Name           Status   CPU Requests  CPU Limits  Memory Requests  Memory Limits  CPU Usage  Memory Usage  Age
+  ---------                   ----           ------   ------------  ----------  ---------------  -------------  ---------  ------------  ---
+  kube-system                 fluentd-x5c5n  Pending  100m (3%)     0 (0%)      200Mi (1%)       500Mi (3%)     3m         50Mi          10s
+Allocated resources:
+  (Total limits may be over 100 percent, i.e., overcommitted.)
+  Resource            Requests    Limits
+  --------            --------    ------
+  cpu                 100m (3%)   0 (0%)
+  memory              200Mi (1%)  500Mi (3%)
+Usage:                (at Mon, 06 May 2024 11:59:58 +0000, over 10s)
+  cpu:                700m (20%)
+  memory:             3072Mi (20%)
+  ephemeral-storage:  10.0Gi used, 30.0Gi available (25%)
+  network:            2.0KiB/s in, 100B/s out
+Events:               <none>
 `,
     );
   });

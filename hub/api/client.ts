@@ -7,6 +7,7 @@ import type { EventObject, KubeObject } from "../store/index.js";
 import type {
   ApplyRequestMessage,
   ExplainRequestMessage,
+  MetricsRequestMessage,
   SetUnschedulableRequestMessage,
 } from "./messages.js";
 import { objectFromMessage, refToMessage } from "./object-codec.js";
@@ -30,6 +31,7 @@ import {
   type ApplyResult,
   type LabelNodeRequest,
   type ListQuery,
+  type MetricsQuery,
   type NodeDecision,
   type NodeUpdate,
   type ObjectList,
@@ -185,6 +187,16 @@ export class HubClient {
   /** undo, restart, pause or resume a DaemonSet's rollout. */
   async rollout(request: RolloutRequest): Promise<RolloutResult> {
     return rolloutResultFromMessage(await this.call("Rollout", rolloutRequestToMessage(request)));
+  }
+
+  /** Usage as the agents last reported it; kubectl's `top` reads the same shapes. */
+  async listMetrics(query: MetricsQuery): Promise<KubeObject[]> {
+    const request: MetricsRequestMessage = {
+      kind: query.kind,
+      namespace: query.namespace ?? "",
+      all_namespaces: query.allNamespaces ?? false,
+    };
+    return objectListFromMessage(await this.call("ListMetrics", request)).items;
   }
 
   close(): void {

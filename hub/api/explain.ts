@@ -3,7 +3,7 @@
 // does. Pure: the nodes come from the store (online) or from a file (offline, in the CLI).
 import { ManifestError } from "../../agent/pods/manifest-error.js";
 import { nodeShouldRunDaemonPod } from "../placement/index.js";
-import type { DaemonSetObject, NodeObject } from "../store/index.js";
+import type { DaemonSetObject, NodeObject, PodObject } from "../store/index.js";
 import { documentLabel, validDaemonSet } from "./daemonset-manifest.js";
 import { parseManifestDocuments } from "./manifest-documents.js";
 import { nodeFromIntent, validNode } from "./node-manifest.js";
@@ -54,4 +54,23 @@ export function explainPlacement(
       };
     })
     .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+}
+
+/**
+ * Adds what the nodes said about the DaemonSet's pods: a pod a node rejected (Failed with a
+ * reason, such as OutOfcpu from resource admission) is why the DaemonSet is not available there
+ * even where it should run. `pods` are the DaemonSet's pods, as stored.
+ */
+export function withNodeRejections(
+  decisions: readonly NodeDecision[],
+  pods: readonly PodObject[],
+): NodeDecision[] {
+  return decisions.map((d) => {
+    const rejected = pods.find(
+      (p) => p.spec?.nodeName === d.node && p.status?.phase === "Failed" && p.status.reason,
+    );
+    return rejected
+      ? { ...d, nodeRejection: `${rejected.status?.reason}: ${rejected.status?.message ?? ""}` }
+      : d;
+  });
 }

@@ -14,7 +14,14 @@ import {
   type Store,
 } from "../store/index.js";
 import { applyManifest } from "./apply.js";
-import { daemonSetToExplain, explainPlacement, nodesFromManifest } from "./explain.js";
+import {
+  daemonSetToExplain,
+  explainPlacement,
+  nodesFromManifest,
+  withNodeRejections,
+} from "./explain.js";
+import type { UsageStore } from "../usage/usage-store.js";
+import type { KubeObject as MetricsObject } from "../store/index.js";
 import { listObjects } from "./list.js";
 import { labelNode, setUnschedulable, taintNode } from "./node-edits.js";
 import { objectToMessage, refFromMessage } from "./object-codec.js";
@@ -42,6 +49,21 @@ export interface HandlerContext {
   deletePod: PodDeleter;
   logger: Logger;
   now: () => Date;
+  usage: UsageStore;
+}
+
+function listMetrics({ usage }: HandlerContext, request: Fields): MetricsObject[] {
+  const kind = text(request, "kind");
+  if (kind === "NodeMetrics") return usage.nodeMetrics();
+  if (kind !== "PodMetrics") {
+    throw new RequestError(
+      "Invalid",
+      `unknown metrics kind ${JSON.stringify(kind)}: expected NodeMetrics or PodMetrics`,
+    );
+  }
+  const namespace = text(request, "namespace") || "default";
+  const all = flag(request, "all_namespaces");
+  return usage.podMetrics().filter((m) => all || m.metadata.namespace === namespace);
 }
 
 type UnaryHandler = (context: HandlerContext, request: Fields) => object;
@@ -152,11 +174,17 @@ export const UNARY_HANDLERS: Record<Exclude<HubApiMethodName, "Watch">, UnaryHan
   Explain: ({ store }, request) => {
     const daemonSet = daemonSetToExplain(manifestText(request, "daemonset_manifest"));
     const nodesManifest = manifestText(request, "nodes_manifest");
-    const nodes =
-      nodesManifest.trim() === ""
-        ? store.list<NodeObject>("Node").items
-        : nodesFromManifest(nodesManifest);
-    return decisionsToMessage(explainPlacement(daemonSet, nodes));
+    if (nodesManifest.trim() !== "") {
+      return decisionsToMessage(explainPlacement(daemonSet, nodesFromManifest(nodesManifest)));
+    }
+    const decisions = explainPlacement(daemonSet, store.list<NodeObject>("Node").items);
+    const name = daemonSet.metadata.name ?? "";
+    const pods = store
+      .list<PodObject>("Pod", { namespace: daemonSet.metadata.namespace ?? "default" })
+      .items.filter((p) =>
+        p.metadata.ownerReferences?.some((o) => o.kind === "DaemonSet" && o.name === name),
+      );
+    return decisionsToMessage(withNodeRejections(decisions, pods));
   },
   Rollout: ({ store, logger, now }, request) => {
     const rolloutRequest = rolloutRequestFromMessage(request);
@@ -169,4 +197,8 @@ export const UNARY_HANDLERS: Record<Exclude<HubApiMethodName, "Watch">, UnaryHan
     }
     return rolloutResultToMessage(result);
   },
+  ListMetrics: (context, request) => ({
+    items: listMetrics(context, request).map(objectToMessage),
+    resource_version: "",
+  }),
 };

@@ -90,6 +90,12 @@ export interface EventListMessage {
   items: ObjectMessage[];
 }
 
+export interface MetricsRequestMessage {
+  kind: string;
+  namespace: string;
+  all_namespaces: boolean;
+}
+
 export interface ExplainRequestMessage {
   daemonset_manifest: Uint8Array;
   nodes_manifest: Uint8Array;
@@ -100,6 +106,7 @@ export interface NodeDecisionMessage {
   should_run: boolean;
   should_continue_running: boolean;
   reasons: string[];
+  node_rejection: string;
 }
 
 export interface ExplainResponseMessage {

@@ -122,15 +122,20 @@ export function decisionsToMessage(decisions: readonly NodeDecision[]): ExplainR
       should_run: d.shouldRun,
       should_continue_running: d.shouldContinueRunning,
       reasons: d.reasons,
+      node_rejection: d.nodeRejection ?? "",
     })),
   };
 }
 
 export function decisionsFromMessage(encoded: unknown): NodeDecision[] {
-  return messages(fields(encoded, "ExplainResponse"), "decisions").map((d) => ({
-    node: text(d, "node"),
-    shouldRun: flag(d, "should_run"),
-    shouldContinueRunning: flag(d, "should_continue_running"),
-    reasons: strings(d, "reasons"),
-  }));
+  return messages(fields(encoded, "ExplainResponse"), "decisions").map((d) => {
+    const nodeRejection = text(d, "node_rejection");
+    return {
+      node: text(d, "node"),
+      shouldRun: flag(d, "should_run"),
+      shouldContinueRunning: flag(d, "should_continue_running"),
+      reasons: strings(d, "reasons"),
+      ...(nodeRejection === "" ? {} : { nodeRejection }),
+    };
+  });
 }

@@ -4,6 +4,7 @@ import type { Logger } from "winston";
 import { loadHubApi } from "../../proto/load.js";
 import type { PodDeleter } from "../controller/daemonset-controller.js";
 import type { Store } from "../store/index.js";
+import type { UsageStore } from "../usage/usage-store.js";
 import { UNARY_HANDLERS, type HandlerContext } from "./handlers.js";
 import { requestFields } from "./request-codec.js";
 import { errorStatus } from "./status.js";
@@ -21,6 +22,8 @@ export interface HubApiOptions {
   /** How a pod is deleted gracefully: the DaemonSet controller's, so both delete alike. */
   deletePod: PodDeleter;
   logger: Logger;
+  /** The usage figures agents report, for ListMetrics. */
+  usage: UsageStore;
   /** Larger requests are refused with RESOURCE_EXHAUSTED; 4 MiB by default. */
   maxRequestBytes?: number;
 }
@@ -39,6 +42,7 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
     deletePod: opts.deletePod,
     logger,
     now: () => new Date(),
+    usage: opts.usage,
   };
   const server = new Server({
     "grpc.max_receive_message_length": opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
@@ -78,6 +82,7 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
     TaintNode: unary("TaintNode"),
     SetUnschedulable: unary("SetUnschedulable"),
     ListEvents: unary("ListEvents"),
+    ListMetrics: unary("ListMetrics"),
     Explain: unary("Explain"),
     Rollout: unary("Rollout"),
   });

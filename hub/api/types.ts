@@ -96,4 +96,15 @@ export interface NodeDecision {
   shouldContinueRunning: boolean;
   /** `Code: message` for every failing rule. */
   reasons: string[];
+  /** Online only: why the node turned the DaemonSet's pod away (`OutOfcpu: …`). */
+  nodeRejection?: string;
+}
+
+export type MetricsKind = "NodeMetrics" | "PodMetrics";
+
+export interface MetricsQuery {
+  kind: MetricsKind;
+  /** PodMetrics only: "default" when absent, unless allNamespaces. */
+  namespace?: string;
+  allNamespaces?: boolean;
 }

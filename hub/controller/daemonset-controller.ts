@@ -10,6 +10,7 @@ import { revisionData } from "./revision-data.js";
 import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
 import { REVISION_HASH_LABEL, revisionHash, templateHash } from "./template-hash.js";
 import { WorkQueue } from "./work-queue.js";
+import { FailedPodBackoff } from "./failed-pod-backoff.js";
 
 const COMPONENT = "daemonset-controller";
 const DEFAULT_REVISION_HISTORY_LIMIT = 10;
@@ -30,14 +31,24 @@ export class DaemonSetController {
   private readonly queue: WorkQueue;
   private readonly unwatch: (() => void)[] = [];
   private minReadyTimer?: NodeJS.Timeout;
+  private readonly failedBackoff = new FailedPodBackoff();
 
   constructor(
     private readonly store: Store,
     private readonly deletePod: PodDeleter,
     private readonly logger: Logger,
+    /** Told how long each DaemonSet sync took, for the hub's metrics. */
+    observeSync: (seconds: number) => void = () => {},
   ) {
     this.queue = new WorkQueue(
-      (key) => this.sync(key),
+      (key) => {
+        const started = performance.now();
+        try {
+          this.sync(key);
+        } finally {
+          observeSync((performance.now() - started) / 1000);
+        }
+      },
       (key, err, retryInMs) =>
         logger.warn("daemonset sync failed; retrying", {
           daemonset: key,
@@ -122,12 +133,34 @@ export class DaemonSetController {
       place: (node) => nodeShouldRunDaemonPod(node, templateSpec),
       now: Date.now(),
     });
+    const actions = this.pacedFailedPods(ds, plan.actions);
     this.store.transaction(() => {
-      for (const action of plan.actions) this.apply(ds, hash, revisions, action);
+      for (const action of actions) this.apply(ds, hash, revisions, action);
     });
     if (canonicalJson(ds.status ?? {}) !== canonicalJson(plan.status)) {
       this.store.updateStatus({ ...ds, status: plan.status });
     }
+  }
+
+  /**
+   * A failed pod is replaced with back-off per node (it is deleted, and its successor created,
+   * only when the back-off allows), as Kubernetes paces a node that keeps failing a pod.
+   */
+  private pacedFailedPods(
+    ds: DaemonSet & KubeObject,
+    actions: readonly DaemonSetAction[],
+  ): DaemonSetAction[] {
+    const held = new Set<string>();
+    const now = Date.now();
+    return actions
+      .filter((a) => {
+        if (a.kind !== "deletePod" || a.pod.status?.phase !== "Failed") return true;
+        const node = a.pod.spec?.nodeName ?? "";
+        if (this.failedBackoff.mayReplace(`${ds.metadata?.uid}/${node}`, now)) return true;
+        held.add(node);
+        return false;
+      })
+      .filter((a) => a.kind !== "createPod" || !held.has(a.nodeName));
   }
 
   private apply(

@@ -5,6 +5,7 @@ import type { WebSocket } from "ws";
 import type { Logger } from "winston";
 import type { HubAgentCodec } from "../../proto/hub-agent-codec.js";
 import {
+  HUB_FEATURES,
   PROTOCOL_VERSION,
   ProtocolError,
   isProtocolError,
@@ -175,6 +176,8 @@ export class AgentSession {
         return backend.podStatuses(node, frame.pods, frame.goneUids);
       case "heartbeat":
         return backend.heartbeat(node, frame.heartbeat);
+      case "usage":
+        return backend.usage(node, frame.usage);
     }
   }
 
@@ -209,6 +212,7 @@ export class AgentSession {
       protocolVersion: PROTOCOL_VERSION,
       hubVersion: this.settings.hubVersion,
       heartbeatIntervalSeconds: this.settings.heartbeatIntervalSeconds,
+      features: [...HUB_FEATURES],
     });
     this.sendPods("snapshot");
   }

@@ -1,7 +1,12 @@
 // What the agent gateway needs from the rest of the hub: the store and controllers stand behind
 // it. The gateway only moves frames; every decision about nodes and pods is the backend's.
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { AgentHello, AssignedPod, NodeHeartbeat } from "../../proto/hub-agent-frames.js";
+import type {
+  AgentHello,
+  AssignedPod,
+  NodeHeartbeat,
+  UsageReport,
+} from "../../proto/hub-agent-frames.js";
 
 export interface GatewayBackend {
   /**
@@ -13,7 +18,10 @@ export interface GatewayBackend {
   agentConnected(hello: AgentHello): void;
   /** The node's session has ended (and no newer session for the node has taken its place). */
   agentDisconnected(nodeName: string): void;
+  /** The node is alive; its conditions as the agent sees them now. */
   heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void;
+  /** Resource usage measured on the node (only pods whose figures moved, unless `full`). */
+  usage(nodeName: string, report: UsageReport): void;
   /** The node's current pod set. */
   podsForNode(nodeName: string): AssignedPod[];
   /** Calls the listener with a node's name when its pod set may have changed; returns the unsubscribe. */

@@ -30,6 +30,7 @@ import {
   type SqliteStore,
 } from "../../hub/store/index.js";
 import { waitFor } from "../support/wait.js";
+import { UsageStore } from "../../hub/usage/usage-store.js";
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -98,6 +99,7 @@ describe("hub API", () => {
     api = await startHubApi({
       listen: "127.0.0.1:0",
       store,
+      usage: new UsageStore(),
       // As the hub does it: the pod is marked, and its agent would remove it once stopped.
       deletePod: (pod: Pod, reason: string) => {
         deletedPods.push(`${pod.metadata?.name}: ${reason}`);
@@ -513,7 +515,7 @@ describe("hub API", () => {
       const node = await runDescribe(client, { type: "node", name: "web1" }, now());
       assert.match(
         node.stdout,
-        /\nNon-terminated Pods: +\(1 in total\)\n.*\n.*\n {2}kube-system +fluentd-abcde +0\/1 +Running /,
+        /\nNon-terminated Pods: +\(1 in total\)\n.*\n.*\n {2}kube-system +fluentd-abcde +Running +0 \(0%\) /,
       );
     });
   });

@@ -12,6 +12,7 @@ import { runRolloutStatus } from "../../cli/rollout-commands.js";
 import { applyManifest } from "../../hub/api/apply.js";
 import { HubClient, startHubApi, type HubApiServer } from "../../hub/api/index.js";
 import { openSqliteStore, type DaemonSetObject, type SqliteStore } from "../../hub/store/index.js";
+import { UsageStore } from "../../hub/usage/usage-store.js";
 import { waitFor } from "../support/wait.js";
 
 const manifest = (image: string) => `apiVersion: apps/v1
@@ -35,6 +36,7 @@ describe("rollout status through the hub's watch", () => {
     api = await startHubApi({
       listen: `127.0.0.1:${port}`,
       store,
+      usage: new UsageStore(),
       deletePod: () => undefined,
       logger,
     });

@@ -73,6 +73,9 @@ export class AgentProcess {
         "/proc",
         "--log-format",
         "json",
+        // A free port each: agents of parallel tests share this machine.
+        "--metrics-listen",
+        "127.0.0.1:0",
         ...this.extraArgs,
       ],
       until,

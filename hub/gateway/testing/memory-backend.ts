@@ -1,7 +1,12 @@
 // A GatewayBackend for tests: node → pods in a Map, and a record of everything the gateway
 // told it. No store, no controllers: what a test assigns is what the node is sent.
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { AgentHello, AssignedPod, NodeHeartbeat } from "../../../proto/hub-agent-frames.js";
+import type {
+  AgentHello,
+  AssignedPod,
+  NodeHeartbeat,
+  UsageReport,
+} from "../../../proto/hub-agent-frames.js";
 import type { GatewayBackend } from "../backend.js";
 
 export interface StatusCall {
@@ -14,6 +19,7 @@ export class MemoryBackend implements GatewayBackend {
   readonly connected = new Map<string, AgentHello>();
   readonly disconnects: string[] = [];
   readonly heartbeats: { nodeName: string; heartbeat: NodeHeartbeat }[] = [];
+  readonly usageReports: { nodeName: string; report: UsageReport }[] = [];
   readonly statusCalls: StatusCall[] = [];
   private readonly assignments = new Map<string, AssignedPod[]>();
   private readonly listeners = new Set<(nodeName: string) => void>();
@@ -41,6 +47,10 @@ export class MemoryBackend implements GatewayBackend {
 
   heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void {
     this.heartbeats.push({ nodeName, heartbeat });
+  }
+
+  usage(nodeName: string, report: UsageReport): void {
+    this.usageReports.push({ nodeName, report });
   }
 
   podsForNode(nodeName: string): AssignedPod[] {

@@ -112,6 +112,8 @@ export function helloFor(nodeName: string): AgentHello {
       containerRuntimeVersion: "docker://27.0.0",
     },
     runningPodUids: [],
+    allocatable: {},
+    taints: [],
     lastAppliedVersion: 0,
   };
 }
