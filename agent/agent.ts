@@ -19,6 +19,7 @@ import { startLocalApi } from "./local-api/server.js";
 import { localApiSocketPath } from "./local-api/socket-path.js";
 import { normalizePolicy } from "../hostpaths/index.js";
 import { HubClient } from "./hub-client/hub-client.js";
+import { NodeCredentials } from "./hub-client/credentials.js";
 import { ProbeManager } from "./probes/index.js";
 import { describeNode, type NodeDescription } from "./node-description.js";
 
@@ -44,6 +45,9 @@ export class Agent implements NodePodsView {
   private readonly probes: ProbeManager;
   private nodeDescription?: NodeDescription;
   private reportTimer?: NodeJS.Timeout;
+  /** Static pods not yet synced once since start, and who waits for that. */
+  private unsyncedStatic = new Set<string>();
+  private staticSyncedWaiters: (() => void)[] = [];
 
   constructor(
     private readonly config: AgentConfig,
@@ -78,10 +82,16 @@ export class Agent implements NodePodsView {
       logger,
       onChange: ({ podUid }) => this.workers.get(podUid)?.requestSync(),
     });
-    if (config.hub && config.token) {
+    if (config.hub) {
       this.hub = new HubClient({
         url: config.hub,
-        token: config.token,
+        credentials: new NodeCredentials({
+          hubUrl: config.hub,
+          ...(config.token === undefined ? {} : { joinToken: config.token }),
+          nodeName: this.nodeName,
+          stateDir: config.stateDir,
+          logger,
+        }),
         nodeName: this.nodeName,
         stateDir: config.stateDir,
         logger,
@@ -123,6 +133,9 @@ export class Agent implements NodePodsView {
     for (const uid of new Set([...this.desiredByUid.keys(), ...this.observer.podUids()])) {
       this.workerFor(uid).requestSync();
     }
+    this.unsyncedStatic = new Set(
+      this.staticPods.pods().flatMap((p) => (this.workers.get(p.uid)?.podView() ? [] : [p.uid])),
+    );
     this.resyncTimer = setInterval(() => this.syncAll(), RESYNC_INTERVAL_MS);
     const runtimeVersion = await this.runtime.version().catch(() => "unreachable");
     this.nodeDescription = describeNode(this.hostIP, runtimeVersion);
@@ -146,6 +159,20 @@ export class Agent implements NodePodsView {
     for (const w of this.workers.values()) w.stop();
     this.probes.stop();
     await this.api?.close();
+  }
+
+  /**
+   * Resolves once every static pod known at start has been synced once: its containers created,
+   * adopted or found failing. What systemd's READY waits for.
+   */
+  staticPodsReconciled(): Promise<void> {
+    if (this.unsyncedStatic.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.staticSyncedWaiters.push(resolve));
+  }
+
+  private markSynced(uid: string): void {
+    if (!this.unsyncedStatic.delete(uid) || this.unsyncedStatic.size > 0) return;
+    for (const resolve of this.staticSyncedWaiters.splice(0)) resolve();
   }
 
   pods(): Pod[] {
@@ -228,10 +255,14 @@ export class Agent implements NodePodsView {
         hasPredecessor: (pod) => this.hasPredecessor(pod),
         onFinished: (podUid) => {
           this.workers.delete(podUid);
+          this.markSynced(podUid);
           this.hub?.reportGone(podUid);
           this.scheduleReport();
         },
-        onViewUpdated: () => this.scheduleReport(),
+        onViewUpdated: () => {
+          this.markSynced(uid);
+          this.scheduleReport();
+        },
       });
       this.workers.set(uid, worker);
     }

@@ -3,12 +3,18 @@ import { HubConfigSchema } from "../hub/config.js";
 import { Hub } from "../hub/hub.js";
 import { createLogger } from "../agent/logger.js";
 import { packageVersion } from "./package-version.js";
+import { serviceNotifier } from "../agent/sd-notify.js";
 
 interface HubFlags {
   data?: string;
   listen?: string;
   apiListen?: string;
   joinToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  initPki?: boolean;
+  pkiName?: string[];
+  insecure?: boolean;
   nodeGraceSeconds?: string;
   logFormat?: string;
   logLevel?: string;
@@ -20,7 +26,7 @@ export function registerHubCommand(program: Command): void {
     .description("run the hub: store, DaemonSet controller, agent gateway and API")
     .option(
       "--data <dir>",
-      "data directory (SQLite store, join token) (default: /var/lib/daemonlet-hub)",
+      "data directory: store, join tokens and node credentials, pki/, admin.conf (default: /var/lib/daemonlet-hub)",
     )
     .option(
       "--listen <host:port>",
@@ -29,8 +35,20 @@ export function registerHubCommand(program: Command): void {
     .option("--api-listen <host:port>", "gRPC API for the CLI (default: 127.0.0.1:7461)")
     .option(
       "--join-token <token>",
-      "token agents must present (default: generated, kept in the data dir)",
+      "a join token that never expires (default: none; use `daemonlet token create`)",
     )
+    .option("--tls-cert <file>", "serve TLS with this certificate chain (hub cert, then its CA)")
+    .option("--tls-key <file>", "the key of --tls-cert")
+    .option(
+      "--init-pki",
+      "create a CA and a hub certificate in DATA/pki if missing, and serve TLS with them",
+    )
+    .option(
+      "--pki-name <name>",
+      "a DNS name or IP agents reach the hub at, for --init-pki's certificate (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--insecure", "serve agents and the API without TLS")
     .option(
       "--node-grace-seconds <n>",
       "silence after which a node is Unknown and tainted (default: 40)",
@@ -45,6 +63,11 @@ export function registerHubCommand(program: Command): void {
             listen: flags.listen,
             apiListen: flags.apiListen,
             joinToken: flags.joinToken,
+            tlsCert: flags.tlsCert,
+            tlsKey: flags.tlsKey,
+            initPki: flags.initPki,
+            pkiNames: flags.pkiName,
+            insecure: flags.insecure,
             nodeGraceSeconds:
               flags.nodeGraceSeconds === undefined ? undefined : Number(flags.nodeGraceSeconds),
             logFormat: flags.logFormat,
@@ -60,14 +83,17 @@ export function registerHubCommand(program: Command): void {
       const config = parsed.data;
       const logger = createLogger({ format: config.logFormat, level: config.logLevel });
       const hub = new Hub(config, logger, packageVersion());
+      const systemd = await serviceNotifier(logger);
       const shutdown = (signal: string) => {
         logger.info("hub stopping", { signal });
+        systemd.stopping();
         void hub.stop().finally(() => process.exit(0));
       };
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
       try {
         await hub.start();
+        systemd.ready(`serving agents on port ${hub.agentPort}, API on port ${hub.apiPort}`);
       } catch (err) {
         logger.error("hub failed to start", {
           error: err instanceof Error ? err.message : String(err),

@@ -7,6 +7,7 @@ import winston from "winston";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
+import { AuthStore } from "./auth/auth-store.js";
 import { openSqliteStore, type PodObject, type SqliteStore } from "./store/index.js";
 import type { AgentHello } from "../proto/hub-agent-frames.js";
 
@@ -41,24 +42,30 @@ describe("StoreAgentBackend", () => {
   let dir: string;
   let store: SqliteStore;
   let backend: StoreAgentBackend;
+  let auth: AuthStore;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-backend-"));
     store = openSqliteStore(dir);
-    backend = new StoreAgentBackend(store, TOKEN, new NodeLiveness(store, logger), logger);
+    auth = new AuthStore(dir, TOKEN);
+    backend = new StoreAgentBackend(store, auth, new NodeLiveness(store, logger), logger);
     backend.agentConnected(hello("a"));
     backend.agentConnected(hello("b"));
   });
 
   afterEach(async () => {
     store.close();
+    auth.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("accepts only the join token", () => {
-    assert.equal(backend.authenticate(TOKEN), true);
-    assert.equal(backend.authenticate(undefined), false);
-    assert.equal(backend.authenticate(`${TOKEN}x`), false);
+  it("takes a node credential for its node, and never the join token itself", () => {
+    const joined = auth.join(TOKEN, "a");
+    assert.ok("credential" in joined);
+    assert.equal(backend.authenticate(joined.credential), "a");
+    assert.equal(backend.authenticate(TOKEN), undefined);
+    assert.equal(backend.authenticate(undefined), undefined);
+    assert.equal(backend.authenticate(`${joined.credential}x`), undefined);
   });
 
   it("registers nodes with automatic labels; later label changes survive a reconnect", () => {

@@ -1,29 +1,36 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "winston";
 import type { HubConfig } from "./config.js";
 import { splitHostPort } from "./config.js";
-import { openSqliteStore, type SqliteStore } from "./store/index.js";
+import { openSqliteStore, type NodeObject, type SqliteStore } from "./store/index.js";
 import { startAgentGateway, type AgentGateway } from "./gateway/gateway.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { terminatePod } from "./pod-termination.js";
 import { hubMetrics } from "./metrics.js";
-import { resolveJoinToken } from "./join-token.js";
 import { startHubApi } from "./api/server.js";
+import { AuthStore } from "./auth/auth-store.js";
+import { JOIN_PATH, handleJoin } from "./auth/join-endpoint.js";
+import { caHashOf } from "./auth/join-string.js";
+import { adminConfigPath, adminToken, writeAdminConfig } from "./auth/admin-config.js";
+import { loadHubTls } from "./pki/hub-tls.js";
 
 /** The control plane: store, controllers, the agent gateway and HTTP endpoints, the gRPC API. */
 export class Hub {
   private store?: SqliteStore;
-  private http?: Server;
+  private auth?: AuthStore;
+  private http?: ReturnType<typeof createServer>;
   private gateway?: AgentGateway;
   private liveness?: NodeLiveness;
   private controller?: DaemonSetController;
   private api?: { port: number; close(): Promise<void> };
   private eventPruner?: NodeJS.Timeout;
-  joinToken = "";
   agentPort = 0;
+  /** `sha256:<hex>` of the CA agents pin; undefined for an --insecure hub. */
+  caHash?: string;
 
   constructor(
     private readonly config: HubConfig,
@@ -38,7 +45,10 @@ export class Hub {
   async start(): Promise<void> {
     const { config, logger } = this;
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    this.joinToken = await resolveJoinToken(config.dataDir, config.joinToken);
+    const tls = await loadHubTls(config);
+    this.caHash = tls && caHashOf(tls.ca);
+    const auth = new AuthStore(config.dataDir, config.joinToken);
+    this.auth = auth;
     const store = openSqliteStore(config.dataDir, {
       onListenerError: (err) => logger.error("store watcher failed", { error: String(err) }),
     });
@@ -52,8 +62,10 @@ export class Hub {
     this.controller = new DaemonSetController(store, deletePod, logger);
 
     const metrics = hubMetrics(store, () => this.gateway);
-    this.http = createServer((req, res) => {
-      if (req.url === "/healthz") {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url === JOIN_PATH) {
+        handleJoin(auth, logger, req, res);
+      } else if (req.url === "/healthz") {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       } else if (req.url === "/metrics") {
         metrics.metrics().then(
@@ -64,13 +76,25 @@ export class Hub {
       } else {
         res.writeHead(404).end();
       }
-    });
-    this.gateway = startAgentGateway({
+    };
+    this.http = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key }, handle)
+      : createServer(handle);
+    const gateway = startAgentGateway({
       server: this.http,
-      backend: new StoreAgentBackend(store, this.joinToken, this.liveness, logger),
+      backend: new StoreAgentBackend(store, auth, this.liveness, logger),
       logger,
       hubVersion: this.version,
       heartbeatIntervalSeconds: heartbeatInterval(config.nodeGraceSeconds),
+    });
+    this.gateway = gateway;
+    auth.onRevoked((node) => {
+      logger.info("node credential revoked", { node });
+      gateway.revoke(node);
+    });
+    // `daemonlet delete node` revokes the node: a deleted node must join again to come back.
+    store.watch<NodeObject>("Node", (e) => {
+      if (e.type === "DELETED") auth.revoke(e.object.metadata.name ?? "");
     });
     const { host, port } = splitHostPort(config.listen);
     await new Promise<void>((resolve, reject) => {
@@ -78,19 +102,37 @@ export class Hub {
     });
     const address = this.http.address();
     this.agentPort = typeof address === "object" && address ? address.port : port;
-    const api = await startHubApi({ listen: config.apiListen, store, deletePod, logger });
+    const admin = tls && (await adminToken(config.dataDir));
+    const api = await startHubApi({
+      listen: config.apiListen,
+      store,
+      deletePod,
+      logger,
+      auth: { store: auth, caHash: this.caHash },
+      ...(tls && admin ? { tls, adminToken: admin } : {}),
+    });
     this.api = api;
+    if (tls && admin) {
+      const apiHost = splitHostPort(config.apiListen).host;
+      const host = apiHost === "0.0.0.0" || apiHost === "::" ? "127.0.0.1" : apiHost;
+      await writeAdminConfig(adminConfigPath(config.dataDir), {
+        server: `${host.includes(":") ? `[${host}]` : host}:${api.port}`,
+        ca: tls.ca,
+        token: admin,
+      });
+    }
 
     this.liveness.start();
     this.controller.start();
-    this.eventPruner = setInterval(
-      () => store.pruneEvents(new Date(Date.now() - 3600_000)),
-      60_000,
-    );
+    this.eventPruner = setInterval(() => {
+      store.pruneEvents(new Date(Date.now() - 3600_000));
+      auth.pruneExpired();
+    }, 60_000);
     this.eventPruner.unref();
     logger.info("hub running", {
       dataDir: config.dataDir,
-      agents: `ws://${host}:${this.agentPort}/agent`,
+      agents: `${tls ? "wss" : "ws"}://${host}:${this.agentPort}/agent`,
+      ...(this.caHash ? { caHash: this.caHash } : {}),
       api: `${splitHostPort(config.apiListen).host}:${api.port}`,
       version: this.version,
     });
@@ -106,6 +148,7 @@ export class Hub {
     );
     await this.api?.close();
     this.store?.close();
+    this.auth?.close();
   }
 }
 

@@ -275,6 +275,7 @@ describe("hub with three agents on one engine", () => {
       hub.url,
       "--token",
       "wrong-token-0123456789",
+      "--insecure",
     ]);
     agents.push(intruder);
     await intruder.start();
