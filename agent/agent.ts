@@ -98,6 +98,7 @@ export class Agent implements NodePodsView {
         hello: () => ({
           ...(this.nodeDescription ?? describeNode(this.hostIP, "unknown")),
           labels: config.nodeLabels,
+          registerTaints: config.nodeTaints,
           runningPodUids: this.observer.podUids(),
         }),
       });

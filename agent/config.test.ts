@@ -16,6 +16,7 @@ const DEFAULTS: AgentConfig = {
   insecure: false,
   registryAuthFile: "/etc/daemonlet/registry-auth.json",
   nodeLabels: {},
+  nodeTaints: [],
   relistIntervalSeconds: 2,
   logFormat: "json",
   logLevel: "info",
@@ -110,10 +111,22 @@ describe("loadAgentConfig", () => {
       registryAuthFile: "/srv/registry-auth.json",
       insecure: false,
       nodeLabels: {},
+      nodeTaints: [],
       relistIntervalSeconds: 0.5,
       logFormat: "text",
       logLevel: "debug",
     } satisfies AgentConfig);
+  });
+
+  test("a ws:// hub with insecure, and taints, are taken", async () => {
+    const p = await file(
+      "hub: ws://10.0.0.1:7460\ninsecure: true\nnodeTaints: [{key: dedicated, value: infra, effect: NoSchedule}]\n",
+    );
+    const config = await loadAgentConfig(p, {});
+    assert.equal(config.insecure, true);
+    assert.deepEqual(config.nodeTaints, [
+      { key: "dedicated", value: "infra", effect: "NoSchedule" },
+    ]);
   });
 
   test("a file with some keys keeps the defaults for the others", async () => {
@@ -180,6 +193,17 @@ describe("loadAgentConfig", () => {
       name: "a list entry that is not a string",
       yaml: "readOnlyHostPaths: [1]",
       key: "readOnlyHostPaths.0",
+    },
+    {
+      name: "a plain ws:// hub without insecure",
+      yaml: "hub: ws://10.0.0.1:7460",
+      key: "hub",
+      why: /not encrypted.*--insecure/,
+    },
+    {
+      name: "a taint with an unknown effect",
+      yaml: "nodeTaints: [{key: dedicated, effect: NoRun}]",
+      key: "nodeTaints.0.effect",
     },
   ];
   for (const c of badValues) {

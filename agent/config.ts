@@ -37,6 +37,18 @@ export const AgentConfigSchema = z
     insecure: z.boolean().default(false),
     /** Labels for this node, applied when it first registers with the hub. */
     nodeLabels: z.record(z.string(), z.string()).default({}),
+    /** Taints for this node, applied when it first registers with the hub. */
+    nodeTaints: z
+      .array(
+        z
+          .object({
+            key: z.string().min(1),
+            value: z.string().optional(),
+            effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+          })
+          .strict(),
+      )
+      .default([]),
     relistIntervalSeconds: z.number().positive().default(2),
     logFormat: z.enum(["json", "text"]).default("json"),
     logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { HubConfigSchema } from "../hub/config.js";
+import { loadHubConfig } from "../hub/config.js";
 import { Hub } from "../hub/hub.js";
 import { createLogger } from "../agent/logger.js";
 import { packageVersion } from "./package-version.js";
 import { serviceNotifier } from "../agent/sd-notify.js";
 
 interface HubFlags {
+  config?: string;
   data?: string;
   listen?: string;
   apiListen?: string;
@@ -24,6 +25,10 @@ export function registerHubCommand(program: Command): void {
   program
     .command("hub")
     .description("run the hub: store, DaemonSet controller, agent gateway and API")
+    .option(
+      "-c, --config <file>",
+      "hub config file (YAML, keys as the flags in camelCase); flags win",
+    )
     .option(
       "--data <dir>",
       "data directory: store, join tokens and node credentials, pki/, admin.conf (default: /var/lib/daemonlet-hub)",
@@ -56,31 +61,27 @@ export function registerHubCommand(program: Command): void {
     .option("--log-format <format>", "json or text (default: json)")
     .option("--log-level <level>", "error, warn, info or debug (default: info)")
     .action(async (flags: HubFlags) => {
-      const parsed = HubConfigSchema.safeParse(
-        Object.fromEntries(
-          Object.entries({
-            dataDir: flags.data,
-            listen: flags.listen,
-            apiListen: flags.apiListen,
-            joinToken: flags.joinToken,
-            tlsCert: flags.tlsCert,
-            tlsKey: flags.tlsKey,
-            initPki: flags.initPki,
-            pkiNames: flags.pkiName,
-            insecure: flags.insecure,
-            nodeGraceSeconds:
-              flags.nodeGraceSeconds === undefined ? undefined : Number(flags.nodeGraceSeconds),
-            logFormat: flags.logFormat,
-            logLevel: flags.logLevel,
-          }).filter(([, v]) => v !== undefined),
-        ),
-      );
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-        process.stderr.write(`error: invalid hub config: ${issues.join("; ")}\n`);
+      let config;
+      try {
+        config = await loadHubConfig(flags.config, {
+          dataDir: flags.data,
+          listen: flags.listen,
+          apiListen: flags.apiListen,
+          joinToken: flags.joinToken,
+          tlsCert: flags.tlsCert,
+          tlsKey: flags.tlsKey,
+          initPki: flags.initPki,
+          pkiNames: flags.pkiName,
+          insecure: flags.insecure,
+          nodeGraceSeconds:
+            flags.nodeGraceSeconds === undefined ? undefined : Number(flags.nodeGraceSeconds),
+          logFormat: flags.logFormat as "json" | "text" | undefined,
+          logLevel: flags.logLevel as "error" | "warn" | "info" | "debug" | undefined,
+        });
+      } catch (err) {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);
       }
-      const config = parsed.data;
       const logger = createLogger({ format: config.logFormat, level: config.logLevel });
       const hub = new Hub(config, logger, packageVersion());
       const systemd = await serviceNotifier(logger);

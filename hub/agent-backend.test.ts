@@ -8,7 +8,12 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
 import { AuthStore } from "./auth/auth-store.js";
-import { openSqliteStore, type PodObject, type SqliteStore } from "./store/index.js";
+import {
+  openSqliteStore,
+  type NodeObject,
+  type PodObject,
+  type SqliteStore,
+} from "./store/index.js";
 import type { AgentHello } from "../proto/hub-agent-frames.js";
 
 const logger = winston.createLogger({ silent: true });
@@ -66,6 +71,16 @@ describe("StoreAgentBackend", () => {
     assert.equal(backend.authenticate(TOKEN), undefined);
     assert.equal(backend.authenticate(undefined), undefined);
     assert.equal(backend.authenticate(`${joined.credential}x`), undefined);
+  });
+
+  it("applies the agent's taints at first registration only", () => {
+    const taint = { key: "dedicated", value: "infra", effect: "NoSchedule" };
+    backend.agentConnected({ ...hello("c"), registerTaints: [taint] });
+    assert.deepEqual(store.get<PodObject>("Node", "", "c")?.spec, { taints: [taint] });
+    const node = store.get<NodeObject>("Node", "", "c")!;
+    store.update({ ...node, spec: {} });
+    backend.agentConnected({ ...hello("c"), registerTaints: [taint] });
+    assert.equal(store.get<NodeObject>("Node", "", "c")?.spec?.taints, undefined);
   });
 
   it("registers nodes with automatic labels; later label changes survive a reconnect", () => {

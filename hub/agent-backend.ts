@@ -65,7 +65,7 @@ export class StoreAgentBackend implements GatewayBackend {
         apiVersion: "v1",
         kind: "Node",
         metadata: { name, labels: { ...hello.labels, ...autoLabels } },
-        spec: {},
+        spec: hello.registerTaints?.length ? { taints: hello.registerTaints } : {},
         status,
       });
       recordEvent(

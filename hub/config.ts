@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 const hostPort = z
@@ -59,4 +61,33 @@ export type HubConfig = z.infer<typeof HubConfigSchema>;
 export function splitHostPort(value: string): { host: string; port: number } {
   const i = value.lastIndexOf(":");
   return { host: value.slice(0, i).replace(/^\[|\]$/g, ""), port: Number(value.slice(i + 1)) };
+}
+
+/** File values first (YAML with the schema's keys), flags over them; errors name the key. */
+export async function loadHubConfig(
+  file: string | undefined,
+  flags: Partial<z.input<typeof HubConfigSchema>>,
+): Promise<HubConfig> {
+  let fromFile: unknown = {};
+  if (file) {
+    try {
+      fromFile = parseYaml(await readFile(file, "utf8")) ?? {};
+    } catch (err) {
+      throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (typeof fromFile !== "object" || Array.isArray(fromFile)) {
+      throw new Error(`${file}: must be a mapping of config keys`);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const parsed = HubConfigSchema.safeParse({ ...(fromFile as object), ...defined });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (i) => `${i.path.join(".") || "(config)"}: ${i.message}`,
+    );
+    throw new Error(
+      `invalid hub config${file ? ` (${file} and flags)` : ""}: ${issues.join("; ")}`,
+    );
+  }
+  return parsed.data;
 }

@@ -54,6 +54,10 @@ const agentFrames: AgentFrame[] = [
         containerRuntimeVersion: "docker://27.1.1",
       },
       runningPodUids: [pod.uid],
+      registerTaints: [
+        { key: "dedicated", value: "infra", effect: "NoSchedule" },
+        { key: "gpu", effect: "NoExecute" },
+      ],
       lastAppliedVersion: 2 ** 40,
     },
   },

@@ -88,6 +88,11 @@ function agentFrameToMessage(frame: AgentFrame): AgentFrameMessage {
           },
           running_pod_uids: h.runningPodUids,
           last_applied_version: h.lastAppliedVersion,
+          register_taints: (h.registerTaints ?? []).map((t) => ({
+            key: t.key,
+            value: t.value ?? "",
+            effect: t.effect,
+          })),
         },
       };
     }
@@ -206,6 +211,11 @@ function oneofBody(decoded: unknown): [string, Fields] {
 
 function helloFromMessage(body: Fields): AgentHello {
   const info = message(body, "node_info") ?? {};
+  const registerTaints = messages(body, "register_taints").map((t) => ({
+    key: text(t, "key"),
+    ...(text(t, "value") ? { value: text(t, "value") } : {}),
+    effect: text(t, "effect"),
+  }));
   return {
     protocolVersion: int(body, "protocol_version"),
     nodeName: text(body, "node_name"),
@@ -223,6 +233,7 @@ function helloFromMessage(body: Fields): AgentHello {
       containerRuntimeVersion: text(info, "container_runtime_version"),
     },
     runningPodUids: texts(body, "running_pod_uids"),
+    ...(registerTaints.length > 0 ? { registerTaints } : {}),
     lastAppliedVersion: version(body, "last_applied_version"),
   };
 }

@@ -25,6 +25,8 @@ export interface AgentHello {
   runningPodUids: string[];
   /** 0 when the agent has never applied a pod set. */
   lastAppliedVersion: number;
+  /** Taints from the agent's config, applied at the node's first registration only. */
+  registerTaints?: { key: string; value?: string; effect: string }[];
 }
 
 export interface HeartbeatCondition {

@@ -26,6 +26,7 @@ export interface HelloMessage {
   node_info: NodeInfoMessage;
   running_pod_uids: string[];
   last_applied_version: number;
+  register_taints: { key: string; value: string; effect: string }[];
 }
 
 export interface NodeAddressMessage {
