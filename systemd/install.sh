@@ -62,7 +62,7 @@ if $uninstall; then
     rm -rf "$prefix" "$bin_link"
   fi
   echo "daemonlet $role uninstalled; $config_dir and /var/lib state are kept (remove them by hand)"
-  [[ $role == agent ]] && echo "pods keep running: remove them with 'docker rm -f' or from the hub first"
+  if [[ $role == agent ]]; then echo "pods keep running: remove them with 'docker rm -f' or from the hub first"; fi
   exit 0
 fi
 
@@ -129,11 +129,11 @@ if [[ $role == agent ]]; then
       echo "manifests: $config_dir/manifests"
       echo "stateDir: /var/lib/daemonlet"
       echo "logFormat: json"
-      [[ -n $node_name ]] && echo "nodeName: \"$node_name\""
-      [[ -n $hub ]] && echo "hub: \"$hub\""
-      [[ -n $join_token ]] && echo "token: \"$join_token\""
-      $insecure && echo "insecure: true"
-      [[ -n $host_paths ]] && echo "allowedHostPaths: $(yaml_list "$host_paths")"
+      if [[ -n $node_name ]]; then echo "nodeName: \"$node_name\""; fi
+      if [[ -n $hub ]]; then echo "hub: \"$hub\""; fi
+      if [[ -n $join_token ]]; then echo "token: \"$join_token\""; fi
+      if $insecure; then echo "insecure: true"; fi
+      if [[ -n $host_paths ]]; then echo "allowedHostPaths: $(yaml_list "$host_paths")"; fi
       if [[ -n $labels ]]; then
         echo "nodeLabels:"
         IFS=, read -r -a pairs <<<"$labels"
@@ -170,13 +170,13 @@ else
       echo "# Written by systemd/install.sh; rerun it to change these."
       echo "dataDir: /var/lib/daemonlet-hub"
       echo "logFormat: json"
-      [[ -n $listen ]] && echo "listen: \"$listen\""
-      [[ -n $api_listen ]] && echo "apiListen: \"$api_listen\""
+      if [[ -n $listen ]]; then echo "listen: \"$listen\""; fi
+      if [[ -n $api_listen ]]; then echo "apiListen: \"$api_listen\""; fi
       if $insecure; then
         echo "insecure: true"
       else
         echo "initPki: true"
-        [[ -n $pki_names ]] && echo "pkiNames: $(yaml_list "$pki_names")"
+        if [[ -n $pki_names ]]; then echo "pkiNames: $(yaml_list "$pki_names")"; fi
       fi
     } | write_if_changed "$config" 0600
   fi
