@@ -5,6 +5,9 @@ import { registerHubApiCommands } from "./hub-api-commands.js";
 import { registerNodeCommands } from "./node-pods.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { packageVersion } from "./package-version.js";
+import { silenceIpServerNameWarning } from "./ip-servername-warning.js";
+
+silenceIpServerNameWarning();
 
 const program = new Command("daemonlet")
   .description("Kubernetes DaemonSet semantics on bare-metal fleets, without Kubernetes")
