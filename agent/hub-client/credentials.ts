@@ -10,7 +10,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { connect as tlsConnect, type PeerCertificate } from "node:tls";
+import { connect as tlsConnect, type DetailedPeerCertificate } from "node:tls";
 import type { Logger } from "winston";
 import { caHashOf, parseJoinString } from "../../hub/auth/join-string.js";
 
@@ -137,7 +137,7 @@ export function fetchPinnedCA(host: string, port: number, caHash: string): Promi
     );
     socket.once("secureConnect", () => {
       try {
-        resolve(pinnedCA(socket.getPeerCertificate(true), host, caHash));
+        resolve(pinnedCA(peerChain(socket.getPeerCertificate(true)), host, caHash));
       } catch (error) {
         reject(error);
       } finally {
@@ -147,15 +147,28 @@ export function fetchPinnedCA(host: string, port: number, caHash: string): Promi
   });
 }
 
-function pinnedCA(peer: PeerCertificate, host: string, caHash: string): string {
+/** The certificates a TLS peer sent, leaf first, from Node's linked issuerCertificate chain. */
+function peerChain(peer: DetailedPeerCertificate): X509Certificate[] {
   const chain: X509Certificate[] = [];
   const seen = new Set<string>();
-  for (let cert = peer as PeerCertificate & { issuerCertificate?: PeerCertificate }; cert?.raw;) {
+  // A self-signed certificate is its own issuer: the chain ends where it repeats.
+  for (
+    let cert: DetailedPeerCertificate | undefined = peer;
+    cert?.raw;
+    cert = cert.issuerCertificate
+  ) {
     if (seen.has(cert.fingerprint256)) break;
     seen.add(cert.fingerprint256);
     chain.push(new X509Certificate(cert.raw));
-    cert = (cert as { issuerCertificate?: PeerCertificate }).issuerCertificate as typeof cert;
   }
+  return chain;
+}
+
+/**
+ * The CA (PEM) in `chain` whose public key has the pinned hash, once the leaf is shown to be
+ * issued by it for `host`; throws JoinError otherwise.
+ */
+export function pinnedCA(chain: X509Certificate[], host: string, caHash: string): string {
   const [leaf] = chain;
   const ca = chain.find((c) => c.ca && caHashOf(c) === caHash);
   if (!leaf || !ca) {

@@ -1,10 +1,10 @@
 // Joining a TLS hub for real: join tokens from the CLI, the per-node credential an agent stores,
 // the CA pinned from the join token, and every way in that must be refused.
 import assert from "node:assert/strict";
-import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
+import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Node } from "kubernetes-types/core/v1.js";
+import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { HubClient, isHubApiError } from "../../hub/api/index.js";
 import { readAdminConfig } from "../../hub/auth/admin-config.js";
 import { RawAgent } from "../../hub/gateway/testing/raw-agent.js";
@@ -12,7 +12,21 @@ import { CREDENTIAL_FILE, HUB_CA_FILE } from "../../agent/hub-client/credentials
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
 import { daemonlet } from "../support/cli-run.js";
+import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { waitFor } from "../support/wait.js";
+
+const EVERYWHERE = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: everywhere}
+spec:
+  selector: {matchLabels: {app: everywhere}}
+  template:
+    metadata: {labels: {app: everywhere}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - {name: main, image: busybox:1.36, command: [sleep, "3600"]}
+`;
 
 describe("secure join to a TLS hub", () => {
   let hub: HubProcess;
@@ -42,6 +56,7 @@ describe("secure join to a TLS hub", () => {
 
   after(async () => {
     await Promise.all(agents.map((a) => a.dispose()));
+    await Promise.all(agents.map((a) => removeNodeContainers(a.nodeName)));
     await hub?.dispose();
   });
 
@@ -106,6 +121,39 @@ describe("secure join to a TLS hub", () => {
     } finally {
       raw.close();
     }
+
+    // As itself, a's credential gets a's pods only, and its reports about b's pod are ignored.
+    const manifest = path.join(hub.dataDir, "everywhere.yaml");
+    await writeFile(manifest, EVERYWHERE);
+    await cli("apply", "-f", manifest);
+    const pods = async () =>
+      (JSON.parse(await cli("get", "pods", "-o", "json")) as { items: Pod[] }).items;
+    const podOfB = await waitFor(
+      async () =>
+        (await pods()).find(
+          (p) => p.spec?.nodeName === b.nodeName && p.status?.phase === "Running",
+        ),
+      { what: "the DaemonSet's pod running on b", timeoutMs: 30_000 },
+    );
+    const asA = new RawAgent(hub.url, credentialOfA, { ca });
+    try {
+      await asA.hello(a.nodeName);
+      await asA.nextOf("welcome");
+      const snapshot = await asA.nextOf("snapshot");
+      assert.ok(
+        snapshot.pods.every((p) => (p.spec as { nodeName?: string }).nodeName === a.nodeName),
+      );
+      asA.send({
+        kind: "podStatus",
+        pods: [{ ...podOfB, status: { phase: "Failed", reason: "Forged" } }],
+        goneUids: [podOfB.metadata?.uid ?? ""],
+      });
+      await logged(hub, /pod bound elsewhere; ignored/, "the hub to ignore the forged report");
+    } finally {
+      asA.close();
+    }
+    const after = (await pods()).find((p) => p.metadata?.uid === podOfB.metadata?.uid);
+    assert.equal(after?.status?.phase, "Running", "b's pod is untouched");
   });
 
   it("refuses a bad token, an expired token and a wrong CA hash", async () => {
