@@ -179,17 +179,20 @@ describe("secure join to a TLS hub", () => {
     for (const refused of [bad, wrongCa, late]) assert.ok(!names.includes(refused.nodeName));
   });
 
-  it("revokes a node: its session ends and its credential no longer works", async () => {
-    const a = await agent("revoked", ["--token", (await cli("token", "create")).trim()]);
-    await a.start();
-    await logged(a, /connected to the hub/, "the agent to connect");
-    assert.match(await cli("node", "revoke", a.nodeName), /revoked/);
-    await logged(
-      a,
-      /credential was revoked|refused this node's credential/,
-      "the agent to be cut off",
-    );
-    await logged(a, /HTTP 401/, "the reconnect to be refused");
+  it("revokes a node, by `node revoke` or `delete node`: its session ends, its credential fails", async () => {
+    const join = (await cli("token", "create")).trim();
+    const revoked = await agent("revoked", ["--token", join]);
+    const deleted = await agent("deleted", ["--token", join]);
+    await Promise.all([revoked.start(), deleted.start()]);
+    await logged(revoked, /connected to the hub/, "the first agent to connect");
+    await logged(deleted, /connected to the hub/, "the second agent to connect");
+    assert.match(await cli("node", "revoke", revoked.nodeName), /revoked/);
+    await cli("delete", "node", deleted.nodeName);
+    for (const cut of [revoked, deleted]) {
+      await logged(cut, /HTTP 401/, `${cut.nodeName}'s reconnect to be refused`);
+    }
+    assert.match(await cli("node", "revoke", revoked.nodeName), /nothing to revoke/);
+    assert.ok(!(await nodes()).some((n) => n.metadata?.name === deleted.nodeName));
   });
 
   it("serves the API only to its admin credential", async () => {

@@ -3,7 +3,11 @@
 // container, the watchdog restarting a stopped agent, `systemctl stop` leaving pods running, and
 // --uninstall. The pods run on the host's engine; everything is removed afterwards.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import { promisify } from "node:util";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import Docker from "dockerode";
@@ -16,6 +20,7 @@ import { SystemdContainer, systemdImage } from "../support/systemd/systemd-conta
 import { waitFor } from "../support/wait.js";
 
 const docker = new Docker();
+const run = promisify(execFile);
 const AGENT = "daemonlet-agent.service";
 const HUB = "daemonlet-hub.service";
 const SLEEPER = `apiVersion: v1
@@ -31,6 +36,7 @@ describe("systemd units and install.sh in a systemd container", () => {
   let box: SystemdContainer | undefined;
   const nodeName = `sd-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
   let agentPort = 0;
+  let releaseDir: string | undefined;
 
   const sleeperContainers = async () =>
     (await docker.listContainers({ filters: { label: [`${LABEL.node}=${nodeName}`] } })).map(
@@ -50,12 +56,14 @@ describe("systemd units and install.sh in a systemd container", () => {
   before(async () => {
     assert.ok(existsSync(path.join(REPO, "dist/cli/main.js")), "build first (npm ci runs it)");
     box = await SystemdContainer.start(await systemdImage());
+    releaseDir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-release-"));
     agentPort = await freePort();
   });
 
   after(async () => {
     await box?.remove();
     await removeNodeContainers(nodeName);
+    if (releaseDir) await rm(releaseDir, { recursive: true, force: true });
   });
 
   it("installs the hub: Type=notify, ready once its ports listen", async () => {

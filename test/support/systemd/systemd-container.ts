@@ -116,6 +116,12 @@ export class SystemdContainer {
     await this.ok(["sh", "-c", `mkdir -p "$(dirname '${file}')" && cat > '${file}'`], text);
   }
 
+  /** Copies a host file into the container. */
+  async copyIn(hostPath: string, containerPath: string): Promise<void> {
+    const copied = await docker(["cp", hostPath, `${this.name}:${containerPath}`]);
+    if (copied.code !== 0) throw new Error(`docker cp failed: ${copied.stderr}`);
+  }
+
   async unitProperty(unit: string, property: string): Promise<string> {
     return (await this.ok(["systemctl", "show", "-p", property, "--value", unit])).trim();
   }
