@@ -66,13 +66,19 @@ describe("systemd units and install.sh in a systemd container", () => {
     if (releaseDir) await rm(releaseDir, { recursive: true, force: true });
   });
 
-  it("installs the hub: Type=notify, ready once its ports listen", async () => {
+  it("installs the hub from a release tarball: Type=notify, ready once its ports listen", async () => {
     const apiPort = await freePort();
+    const made = await run("bash", [path.join(REPO, "systemd/make-release.sh"), releaseDir!], {
+      timeout: 300_000,
+    });
+    await box!.copyIn(made.stdout.trim(), "/tmp/release.tar.gz");
     const out = await box!.ok([
       "bash",
       "/src/systemd/install.sh",
       "--role",
       "hub",
+      "--from",
+      "/tmp/release.tar.gz",
       "--listen",
       `127.0.0.1:${agentPort}`,
       "--api-listen",
