@@ -103,7 +103,9 @@ export class NodeCredentials implements CredentialSource {
           false,
         );
       }
-      ca = await fetchPinnedCA(url.hostname, Number(url.port || 443), parsed.caHash);
+      // URL keeps an IPv6 address in brackets; TLS and the certificate want it bare.
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      ca = await fetchPinnedCA(host, Number(url.port || 443), parsed.caHash);
     }
     const response = await postJoin(url, parsed.token, nodeName, ca);
     if (ca !== undefined) await writeAtomically(join(stateDir, HUB_CA_FILE), ca, 0o644);

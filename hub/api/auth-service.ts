@@ -13,6 +13,8 @@ import { loadHubAuthApi } from "../../proto/load.js";
 import type { AuthStore, JoinTokenInfo } from "../auth/auth-store.js";
 import { formatJoinString } from "../auth/join-string.js";
 import { requestFields } from "./request-codec.js";
+import { RequestError } from "./request-error.js";
+import { errorStatus } from "./status.js";
 
 export interface JoinTokenMessage {
   id: string;
@@ -41,6 +43,7 @@ function failure(code: status, details: string): Partial<ServiceError> {
 export function hubAuthService(
   auth: AuthStore,
   caHash: string | undefined,
+  unexpected: (error: unknown) => void,
 ): {
   definition: ReturnType<typeof loadHubAuthApi>["service"];
   implementation: UntypedServiceImplementation;
@@ -51,7 +54,7 @@ export function hubAuthService(
       try {
         callback(null, handle(requestFields(call.request)));
       } catch (error) {
-        callback(failure(status.INVALID_ARGUMENT, (error as Error).message));
+        callback(errorStatus(error, unexpected));
       }
     };
   return {
@@ -77,8 +80,9 @@ export function hubAuthService(
       }) satisfies handleUnaryCall<unknown, object>,
       RevokeNode: unary((request) => {
         const name = text(request, "node_name");
-        if (!NODE_NAME.test(name))
-          throw new Error(`node name ${JSON.stringify(name)} is not valid`);
+        if (!NODE_NAME.test(name)) {
+          throw new RequestError("Invalid", `node name ${JSON.stringify(name)} is not valid`);
+        }
         return { revoked: auth.revoke(name) };
       }),
     },

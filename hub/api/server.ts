@@ -110,7 +110,11 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
   });
 
   if (opts.auth) {
-    const { definition, implementation } = hubAuthService(opts.auth.store, opts.auth.caHash);
+    const { definition, implementation } = hubAuthService(
+      opts.auth.store,
+      opts.auth.caHash,
+      unexpected("HubAuth"),
+    );
     const guarded = Object.fromEntries(
       Object.entries(implementation).map(([name, handle]) => [
         name,
