@@ -19,6 +19,11 @@ interface AgentFlags {
   token?: string;
   insecure?: boolean;
   nodeLabel?: Record<string, string>;
+  nodeTaint?: {
+    key: string;
+    value?: string;
+    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  }[];
   logFormat?: "json" | "text";
   logLevel?: "error" | "warn" | "info" | "debug";
 }
@@ -32,6 +37,21 @@ const label = (value: string, previous: Record<string, string> = {}) => {
   const i = value.indexOf("=");
   if (i <= 0) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(value)}`);
   return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+};
+
+const TAINT = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/;
+const taint = (value: string, previous: NonNullable<AgentFlags["nodeTaint"]> = []) => {
+  const match = TAINT.exec(value);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `expected key[=value]:NoSchedule|PreferNoSchedule|NoExecute, got ${JSON.stringify(value)}`,
+    );
+  }
+  const [, key = "", taintValue, effect] = match;
+  return [
+    ...previous,
+    { key, ...(taintValue ? { value: taintValue } : {}), effect: effect as "NoSchedule" },
+  ];
 };
 
 export function registerAgentCommand(program: Command): void {
@@ -69,6 +89,11 @@ export function registerAgentCommand(program: Command): void {
       "label for this node at first registration (repeatable)",
       label,
     )
+    .option(
+      "--node-taint <key=value:Effect>",
+      "taint for this node at first registration (repeatable)",
+      taint,
+    )
     .option("--log-format <format>", "json or text (default: json)")
     .option("--log-level <level>", "error, warn, info or debug (default: info)")
     .action(async (flags: AgentFlags) => {
@@ -87,6 +112,7 @@ export function registerAgentCommand(program: Command): void {
           token: flags.token,
           insecure: flags.insecure,
           nodeLabels: flags.nodeLabel,
+          nodeTaints: flags.nodeTaint,
           logFormat: flags.logFormat,
           logLevel: flags.logLevel,
         });
