@@ -19,6 +19,7 @@ import { startLocalApi } from "./local-api/server.js";
 import { localApiSocketPath } from "./local-api/socket-path.js";
 import { normalizePolicy } from "../hostpaths/index.js";
 import { HubClient } from "./hub-client/hub-client.js";
+import { NodeCredentials } from "./hub-client/credentials.js";
 import { ProbeManager } from "./probes/index.js";
 import { describeNode, type NodeDescription } from "./node-description.js";
 import { AgentMetrics } from "./metrics/agent-metrics.js";
@@ -58,6 +59,9 @@ export class Agent implements NodePodsView {
   private readonly monitor: NodeMonitor;
   /** Set once the node's size is known; until the first relist every desired pod passes. */
   private admitter?: PodAdmitter;
+  /** Static pods not yet synced once since start, and who waits for that. */
+  private unsyncedStatic = new Set<string>();
+  private staticSyncedWaiters: (() => void)[] = [];
 
   constructor(
     private readonly config: AgentConfig,
@@ -113,10 +117,16 @@ export class Agent implements NodePodsView {
       onConditionsChanged: () => this.hub?.conditionsChanged(),
       onUsage: (usage) => this.hub?.reportUsage(usage),
     });
-    if (config.hub && config.token) {
+    if (config.hub) {
       this.hub = new HubClient({
         url: config.hub,
-        token: config.token,
+        credentials: new NodeCredentials({
+          hubUrl: config.hub,
+          ...(config.token === undefined ? {} : { joinToken: config.token }),
+          nodeName: this.nodeName,
+          stateDir: config.stateDir,
+          logger,
+        }),
         nodeName: this.nodeName,
         stateDir: config.stateDir,
         logger,
@@ -183,6 +193,9 @@ export class Agent implements NodePodsView {
     for (const uid of new Set([...this.desiredByUid.keys(), ...this.observer.podUids()])) {
       this.workerFor(uid).requestSync();
     }
+    this.unsyncedStatic = new Set(
+      this.staticPods.pods().flatMap((p) => (this.workers.get(p.uid)?.podView() ? [] : [p.uid])),
+    );
     this.resyncTimer = setInterval(() => this.syncAll(), RESYNC_INTERVAL_MS);
     const runtimeVersion = await this.runtime.version().catch(() => "unreachable");
     this.nodeDescription = describeNode(this.hostIP, runtimeVersion, resources);
@@ -228,6 +241,20 @@ export class Agent implements NodePodsView {
     for (const w of this.workers.values()) w.stop();
     this.probes.stop();
     await this.api?.close();
+  }
+
+  /**
+   * Resolves once every static pod known at start has been synced once: its containers created,
+   * adopted or found failing. What systemd's READY waits for.
+   */
+  staticPodsReconciled(): Promise<void> {
+    if (this.unsyncedStatic.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.staticSyncedWaiters.push(resolve));
+  }
+
+  private markSynced(uid: string): void {
+    if (!this.unsyncedStatic.delete(uid) || this.unsyncedStatic.size > 0) return;
+    for (const resolve of this.staticSyncedWaiters.splice(0)) resolve();
   }
 
   /** The node's pods: those with a worker, and those admission rejected (Failed). */
@@ -315,10 +342,14 @@ export class Agent implements NodePodsView {
         hasPredecessor: (pod) => this.hasPredecessor(pod),
         onFinished: (podUid) => {
           this.workers.delete(podUid);
+          this.markSynced(podUid);
           this.hub?.reportGone(podUid);
           this.scheduleReport();
         },
-        onViewUpdated: () => this.scheduleReport(),
+        onViewUpdated: () => {
+          this.markSynced(uid);
+          this.scheduleReport();
+        },
       });
       this.workers.set(uid, worker);
     }

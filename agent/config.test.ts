@@ -13,6 +13,7 @@ const DEFAULTS: AgentConfig = {
   allowedHostPaths: ["/var/log"],
   readOnlyHostPaths: ["/proc", "/sys", "/var/lib/docker/containers"],
   dockerSocket: "/var/run/docker.sock",
+  insecure: false,
   registryAuthFile: "/etc/daemonlet/registry-auth.json",
   nodeLabels: {},
   nodeTaints: [],
@@ -119,6 +120,7 @@ describe("loadAgentConfig", () => {
       nodeIP: "10.0.0.7",
       dockerSocket: "/run/docker-alt.sock",
       registryAuthFile: "/srv/registry-auth.json",
+      insecure: false,
       nodeLabels: {},
       nodeTaints: [],
       maxPods: 110,
@@ -132,6 +134,17 @@ describe("loadAgentConfig", () => {
       logFormat: "text",
       logLevel: "debug",
     } satisfies AgentConfig);
+  });
+
+  test("a ws:// hub with insecure, and taints, are taken", async () => {
+    const p = await file(
+      "hub: ws://10.0.0.1:7460\ninsecure: true\nnodeTaints: [{key: dedicated, value: infra, effect: NoSchedule}]\n",
+    );
+    const config = await loadAgentConfig(p, {});
+    assert.equal(config.insecure, true);
+    assert.deepEqual(config.nodeTaints, [
+      { key: "dedicated", value: "infra", effect: "NoSchedule" },
+    ]);
   });
 
   test("a file with some keys keeps the defaults for the others", async () => {
@@ -198,6 +211,17 @@ describe("loadAgentConfig", () => {
       name: "a list entry that is not a string",
       yaml: "readOnlyHostPaths: [1]",
       key: "readOnlyHostPaths.0",
+    },
+    {
+      name: "a plain ws:// hub without insecure",
+      yaml: "hub: ws://10.0.0.1:7460",
+      key: "hub",
+      why: /not encrypted.*--insecure/,
+    },
+    {
+      name: "a taint with an unknown effect",
+      yaml: "nodeTaints: [{key: dedicated, effect: NoRun}]",
+      key: "nodeTaints.0.effect",
     },
   ];
   for (const c of badValues) {

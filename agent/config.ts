@@ -61,10 +61,15 @@ export const AgentConfigSchema = z
     dockerSocket: z.string().default("/var/run/docker.sock"),
     /** Registry credentials in Docker's config.json shape; a missing file means none. */
     registryAuthFile: z.string().default("/etc/daemonlet/registry-auth.json"),
-    /** The hub to join (ws://HOST:PORT); without one the agent runs its static pods alone. */
+    /** The hub to join (wss://HOST:PORT); without one the agent runs its static pods alone. */
     hub: z.string().optional(),
-    /** The hub's join token; required with `hub`. */
+    /**
+     * A join token from `daemonlet token create` (ID.SECRET@sha256:HEX for a TLS hub), presented
+     * once: the node's own credential, kept in the state dir, replaces it.
+     */
     token: z.string().optional(),
+    /** Allows a plain ws:// hub: credentials and pods cross the network unencrypted. */
+    insecure: z.boolean().default(false),
     /** Labels for this node, applied when it first registers with the hub. */
     nodeLabels: z.record(z.string(), z.string()).default({}),
     /** Taints for this node, applied when it first registers with the hub. */
@@ -94,9 +99,10 @@ export const AgentConfigSchema = z
     logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
   })
   .strict()
-  .refine((c) => !c.hub || c.token, {
-    message: "a hub needs a join token (--token)",
-    path: ["token"],
+  .refine((c) => !c.hub?.startsWith("ws:") || c.insecure, {
+    message:
+      "a ws:// hub is not encrypted: use wss:// (a hub with TLS), or pass --insecure to accept that",
+    path: ["hub"],
   });
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;

@@ -3,6 +3,7 @@ import { Agent } from "../agent/agent.js";
 import { ConfigError, loadAgentConfig } from "../agent/config.js";
 import { createLogger } from "../agent/logger.js";
 import { DockerRuntime } from "../agent/runtime/docker-runtime.js";
+import { serviceNotifier } from "../agent/sd-notify.js";
 
 interface AgentFlags {
   config?: string;
@@ -16,6 +17,7 @@ interface AgentFlags {
   registryAuthFile?: string;
   hub?: string;
   token?: string;
+  insecure?: boolean;
   nodeLabel?: Record<string, string>;
   nodeTaint?: {
     key: string;
@@ -76,8 +78,12 @@ export function registerAgentCommand(program: Command): void {
       "registry credentials, Docker config.json format, read at each pull " +
         "(default: /etc/daemonlet/registry-auth.json; none if missing)",
     )
-    .option("--hub <url>", "join this hub (ws://HOST:PORT); without it only static pods run")
-    .option("--token <token>", "the hub's join token")
+    .option("--hub <url>", "join this hub (wss://HOST:PORT); without it only static pods run")
+    .option(
+      "--token <token>",
+      "join token from `daemonlet token create`, used once: the node's credential replaces it",
+    )
+    .option("--insecure", "allow a plain ws:// hub (no TLS)")
     .option(
       "--node-label <key=value>",
       "label for this node at first registration (repeatable)",
@@ -108,6 +114,7 @@ export function registerAgentCommand(program: Command): void {
           registryAuthFile: flags.registryAuthFile,
           hub: flags.hub,
           token: flags.token,
+          insecure: flags.insecure,
           nodeLabels: flags.nodeLabel,
           nodeTaints: flags.nodeTaint,
           metricsListen: flags.metricsListen,
@@ -125,14 +132,19 @@ export function registerAgentCommand(program: Command): void {
         new DockerRuntime({ socketPath: config.dockerSocket }),
         logger,
       );
+      const systemd = await serviceNotifier(logger);
       const shutdown = (signal: string) => {
         logger.info("agent stopping; containers keep running", { signal });
+        systemd.stopping();
         void agent.stop().finally(() => process.exit(0));
       };
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
       try {
         await agent.start();
+        await agent.staticPodsReconciled();
+        logger.info("static pods reconciled", { pods: agent.pods().length });
+        systemd.ready(`static pods reconciled; ${agent.pods().length} pods`);
       } catch (err) {
         logger.error("agent failed to start", {
           error: err instanceof Error ? err.message : String(err),

@@ -3,6 +3,7 @@
 import { isManifestError } from "../agent/pods/manifest-error.js";
 import { isHubApiError } from "../hub/api/index.js";
 import { HUB_ADDRESS_ENV } from "./hub-address.js";
+import { UsageError } from "./usage-error.js";
 
 const HUB_HINT = `its address comes from --hub, else $${HUB_ADDRESS_ENV}, else 127.0.0.1:7461`;
 
@@ -16,10 +17,7 @@ export function succeeded(stdout: string, stderr = ""): CommandResult {
   return { stdout, stderr, exitCode: 0 };
 }
 
-/** A mistake on the command line, told to the operator as `error: …` like any refusal. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError } from "./usage-error.js";
 
 /**
  * Errors the operator can act on: the hub's refusals and unreachability, manifests that do not

@@ -8,7 +8,7 @@ import { refsFromArgs, refsInManifests, runDelete } from "./delete-command.js";
 import { runDescribe } from "./describe-command.js";
 import { runExplain } from "./explain-command.js";
 import { runGet } from "./get-command.js";
-import { HUB_ADDRESS_ENV, hubAddress } from "./hub-address.js";
+import { HUB_ADDRESS_ENV, hubConnection } from "./hub-address.js";
 import { readManifestSources, type ManifestSource } from "./manifest-sources.js";
 import { runCordon, runLabel, runTaint } from "./node-edit-commands.js";
 import { runTop } from "./top-command.js";
@@ -23,11 +23,13 @@ export async function execute(
   command: Command,
   run: (client: () => HubClient) => Promise<CommandResult>,
 ): Promise<void> {
-  const { hub } = command.opts<{ hub?: string }>();
+  const flags = command.optsWithGlobals<{ hub?: string; adminConfig?: string }>();
   let client: HubClient | undefined;
-  const connect = () => (client ??= new HubClient(hubAddress(hub, process.env)));
   try {
-    const result = await runCommand(() => run(connect));
+    const result = await runCommand(async () => {
+      const { address, admin } = await hubConnection(flags, process.env);
+      return run(() => (client ??= new HubClient(address, undefined, admin)));
+    });
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     process.exitCode = result.exitCode;

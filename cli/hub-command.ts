@@ -1,14 +1,21 @@
 import type { Command } from "commander";
-import { HubConfigSchema } from "../hub/config.js";
+import { loadHubConfig } from "../hub/config.js";
 import { Hub } from "../hub/hub.js";
 import { createLogger } from "../agent/logger.js";
 import { packageVersion } from "./package-version.js";
+import { serviceNotifier } from "../agent/sd-notify.js";
 
 interface HubFlags {
+  config?: string;
   data?: string;
   listen?: string;
   apiListen?: string;
   joinToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  initPki?: boolean;
+  pkiName?: string[];
+  insecure?: boolean;
   nodeGraceSeconds?: string;
   logFormat?: string;
   logLevel?: string;
@@ -19,8 +26,12 @@ export function registerHubCommand(program: Command): void {
     .command("hub")
     .description("run the hub: store, DaemonSet controller, agent gateway and API")
     .option(
+      "-c, --config <file>",
+      "hub config file (YAML, keys as the flags in camelCase); flags win",
+    )
+    .option(
       "--data <dir>",
-      "data directory (SQLite store, join token) (default: /var/lib/daemonlet-hub)",
+      "data directory: store, join tokens and node credentials, pki/, admin.conf (default: /var/lib/daemonlet-hub)",
     )
     .option(
       "--listen <host:port>",
@@ -29,8 +40,20 @@ export function registerHubCommand(program: Command): void {
     .option("--api-listen <host:port>", "gRPC API for the CLI (default: 127.0.0.1:7461)")
     .option(
       "--join-token <token>",
-      "token agents must present (default: generated, kept in the data dir)",
+      "a join token that never expires (default: none; use `daemonlet token create`)",
     )
+    .option("--tls-cert <file>", "serve TLS with this certificate chain (hub cert, then its CA)")
+    .option("--tls-key <file>", "the key of --tls-cert")
+    .option(
+      "--init-pki",
+      "create a CA and a hub certificate in DATA/pki if missing, and serve TLS with them",
+    )
+    .option(
+      "--pki-name <name>",
+      "a DNS name or IP agents reach the hub at, for --init-pki's certificate (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--insecure", "serve agents and the API without TLS")
     .option(
       "--node-grace-seconds <n>",
       "silence after which a node is Unknown and tainted (default: 40)",
@@ -38,36 +61,40 @@ export function registerHubCommand(program: Command): void {
     .option("--log-format <format>", "json or text (default: json)")
     .option("--log-level <level>", "error, warn, info or debug (default: info)")
     .action(async (flags: HubFlags) => {
-      const parsed = HubConfigSchema.safeParse(
-        Object.fromEntries(
-          Object.entries({
-            dataDir: flags.data,
-            listen: flags.listen,
-            apiListen: flags.apiListen,
-            joinToken: flags.joinToken,
-            nodeGraceSeconds:
-              flags.nodeGraceSeconds === undefined ? undefined : Number(flags.nodeGraceSeconds),
-            logFormat: flags.logFormat,
-            logLevel: flags.logLevel,
-          }).filter(([, v]) => v !== undefined),
-        ),
-      );
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-        process.stderr.write(`error: invalid hub config: ${issues.join("; ")}\n`);
+      let config;
+      try {
+        config = await loadHubConfig(flags.config, {
+          dataDir: flags.data,
+          listen: flags.listen,
+          apiListen: flags.apiListen,
+          joinToken: flags.joinToken,
+          tlsCert: flags.tlsCert,
+          tlsKey: flags.tlsKey,
+          initPki: flags.initPki,
+          pkiNames: flags.pkiName,
+          insecure: flags.insecure,
+          nodeGraceSeconds:
+            flags.nodeGraceSeconds === undefined ? undefined : Number(flags.nodeGraceSeconds),
+          logFormat: flags.logFormat as "json" | "text" | undefined,
+          logLevel: flags.logLevel as "error" | "warn" | "info" | "debug" | undefined,
+        });
+      } catch (err) {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);
       }
-      const config = parsed.data;
       const logger = createLogger({ format: config.logFormat, level: config.logLevel });
       const hub = new Hub(config, logger, packageVersion());
+      const systemd = await serviceNotifier(logger);
       const shutdown = (signal: string) => {
         logger.info("hub stopping", { signal });
+        systemd.stopping();
         void hub.stop().finally(() => process.exit(0));
       };
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
       try {
         await hub.start();
+        systemd.ready(`serving agents on port ${hub.agentPort}, API on port ${hub.apiPort}`);
       } catch (err) {
         logger.error("hub failed to start", {
           error: err instanceof Error ? err.message : String(err),

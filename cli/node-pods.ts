@@ -5,6 +5,7 @@ import { isLocalApiError } from "../agent/local-api/errors.js";
 import { localApiSocketPath } from "../agent/local-api/socket-path.js";
 import { renderNodePods, type OutputFormat } from "./format/node-pods-output.js";
 import { registerNodeLogsCommand } from "./node-logs.js";
+import { registerNodeRevokeCommand } from "./token-commands.js";
 
 const DEFAULT_STATE_DIR = "/var/lib/daemonlet";
 
@@ -15,7 +16,9 @@ interface NodePodsOptions {
 }
 
 export function registerNodeCommands(program: Command): void {
-  const node = program.command("node").description("inspect this host's node through its agent");
+  const node = program
+    .command("node")
+    .description("inspect this host's node through its agent; revoke a node at the hub");
   node
     .command("pods")
     .description("list the pods the agent on this host runs, like `kubectl get pods`")
@@ -39,4 +42,5 @@ export function registerNodeCommands(program: Command): void {
       }
     });
   registerNodeLogsCommand(node, DEFAULT_STATE_DIR);
+  registerNodeRevokeCommand(node);
 }

@@ -8,6 +8,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { UsageStore } from "./usage/usage-store.js";
 import { StoreAgentBackend } from "./agent-backend.js";
 import { NodeLiveness } from "./node-lifecycle.js";
+import { AuthStore } from "./auth/auth-store.js";
 import {
   openSqliteStore,
   type NodeObject,
@@ -49,13 +50,15 @@ describe("StoreAgentBackend", () => {
   let dir: string;
   let store: SqliteStore;
   let backend: StoreAgentBackend;
+  let auth: AuthStore;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-backend-"));
     store = openSqliteStore(dir);
+    auth = new AuthStore(dir, TOKEN);
     backend = new StoreAgentBackend(
       store,
-      TOKEN,
+      auth,
       new NodeLiveness(store, logger),
       logger,
       new UsageStore(),
@@ -66,6 +69,7 @@ describe("StoreAgentBackend", () => {
 
   afterEach(async () => {
     store.close();
+    auth.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -129,10 +133,13 @@ describe("StoreAgentBackend", () => {
     assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
   });
 
-  it("accepts only the join token", () => {
-    assert.equal(backend.authenticate(TOKEN), true);
-    assert.equal(backend.authenticate(undefined), false);
-    assert.equal(backend.authenticate(`${TOKEN}x`), false);
+  it("takes a node credential for its node, and never the join token itself", () => {
+    const joined = auth.join(TOKEN, "a");
+    assert.ok("credential" in joined);
+    assert.equal(backend.authenticate(joined.credential), "a");
+    assert.equal(backend.authenticate(TOKEN), undefined);
+    assert.equal(backend.authenticate(undefined), undefined);
+    assert.equal(backend.authenticate(`${joined.credential}x`), undefined);
   });
 
   it("registers nodes with automatic labels; later label changes survive a reconnect", () => {

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import type { NodeCondition, Pod, Taint } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import type { GatewayBackend } from "./gateway/backend.js";
@@ -22,6 +21,7 @@ import {
 } from "./pod-termination.js";
 import type { NodeLiveness } from "./node-lifecycle.js";
 import { recordEvent } from "./events.js";
+import type { AuthStore } from "./auth/auth-store.js";
 
 /**
  * The hub side of the agent protocol, on the store: registers nodes, hands each node its pods,
@@ -30,17 +30,14 @@ import { recordEvent } from "./events.js";
 export class StoreAgentBackend implements GatewayBackend {
   constructor(
     private readonly store: Store,
-    private readonly joinToken: string,
+    private readonly auth: AuthStore,
     private readonly liveness: NodeLiveness,
     private readonly logger: Logger,
     private readonly usageStore: UsageStore,
   ) {}
 
-  authenticate(token: string | undefined): boolean {
-    if (token === undefined) return false;
-    const given = Buffer.from(token);
-    const wanted = Buffer.from(this.joinToken);
-    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  authenticate(token: string | undefined): string | undefined {
+    return this.auth.nodeForCredential(token);
   }
 
   agentConnected(hello: AgentHello): void {

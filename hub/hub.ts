@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "winston";
 import type { HubConfig } from "./config.js";
@@ -11,13 +12,18 @@ import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { terminatePod } from "./pod-termination.js";
 import { daemonSetSyncHistogram, hubMetrics } from "./metrics.js";
 import { UsageStore } from "./usage/usage-store.js";
-import { resolveJoinToken } from "./join-token.js";
 import { startHubApi } from "./api/server.js";
+import { AuthStore } from "./auth/auth-store.js";
+import { JOIN_PATH, handleJoin } from "./auth/join-endpoint.js";
+import { caHashOf } from "./auth/join-string.js";
+import { adminConfigPath, adminToken, writeAdminConfig } from "./auth/admin-config.js";
+import { loadHubTls } from "./pki/hub-tls.js";
 
 /** The control plane: store, controllers, the agent gateway and HTTP endpoints, the gRPC API. */
 export class Hub {
   private store?: SqliteStore;
-  private http?: Server;
+  private auth?: AuthStore;
+  private http?: ReturnType<typeof createServer>;
   private gateway?: AgentGateway;
   private liveness?: NodeLiveness;
   private controller?: DaemonSetController;
@@ -25,8 +31,9 @@ export class Hub {
   private eventPruner?: NodeJS.Timeout;
   private unwatchNodes?: () => void;
   private readonly usage = new UsageStore();
-  joinToken = "";
   agentPort = 0;
+  /** `sha256:<hex>` of the CA agents pin; undefined for an --insecure hub. */
+  caHash?: string;
 
   constructor(
     private readonly config: HubConfig,
@@ -41,7 +48,10 @@ export class Hub {
   async start(): Promise<void> {
     const { config, logger } = this;
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    this.joinToken = await resolveJoinToken(config.dataDir, config.joinToken);
+    const tls = await loadHubTls(config);
+    this.caHash = tls && caHashOf(tls.ca);
+    const auth = new AuthStore(config.dataDir, config.joinToken);
+    this.auth = auth;
     const store = openSqliteStore(config.dataDir, {
       onListenerError: (err) => logger.error("store watcher failed", { error: String(err) }),
     });
@@ -57,11 +67,10 @@ export class Hub {
     this.controller = new DaemonSetController(store, deletePod, logger, (s) =>
       syncDuration.observe(s),
     );
-    this.unwatchNodes = store.watch<NodeObject>("Node", (e) => {
-      if (e.type === "DELETED") this.usage.forget(e.object.metadata.name ?? "");
-    });
-    this.http = createServer((req, res) => {
-      if (req.url === "/healthz") {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url === JOIN_PATH) {
+        handleJoin(auth, logger, req, res);
+      } else if (req.url === "/healthz") {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       } else if (req.url === "/metrics") {
         metrics.metrics().then(
@@ -72,13 +81,28 @@ export class Hub {
       } else {
         res.writeHead(404).end();
       }
-    });
-    this.gateway = startAgentGateway({
+    };
+    this.http = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key }, handle)
+      : createServer(handle);
+    const gateway = startAgentGateway({
       server: this.http,
-      backend: new StoreAgentBackend(store, this.joinToken, this.liveness, logger, this.usage),
+      backend: new StoreAgentBackend(store, auth, this.liveness, logger, this.usage),
       logger,
       hubVersion: this.version,
       heartbeatIntervalSeconds: heartbeatInterval(config.nodeGraceSeconds),
+    });
+    this.gateway = gateway;
+    auth.onRevoked((node) => {
+      logger.info("node credential revoked", { node });
+      gateway.revoke(node);
+    });
+    // `daemonlet delete node` revokes the node: a deleted node must join again to come back.
+    // Its usage figures go with it.
+    this.unwatchNodes = store.watch<NodeObject>("Node", (e) => {
+      if (e.type !== "DELETED") return;
+      auth.revoke(e.object.metadata.name ?? "");
+      this.usage.forget(e.object.metadata.name ?? "");
     });
     const { host, port } = splitHostPort(config.listen);
     await new Promise<void>((resolve, reject) => {
@@ -86,25 +110,38 @@ export class Hub {
     });
     const address = this.http.address();
     this.agentPort = typeof address === "object" && address ? address.port : port;
+    const admin = tls && (await adminToken(config.dataDir));
     const api = await startHubApi({
       listen: config.apiListen,
       store,
       deletePod,
       logger,
       usage: this.usage,
+      auth: { store: auth, caHash: this.caHash },
+      ...(tls && admin ? { tls, adminToken: admin } : {}),
     });
     this.api = api;
+    if (tls && admin) {
+      const apiHost = splitHostPort(config.apiListen).host;
+      const host = apiHost === "0.0.0.0" || apiHost === "::" ? "127.0.0.1" : apiHost;
+      await writeAdminConfig(adminConfigPath(config.dataDir), {
+        server: `${host.includes(":") ? `[${host}]` : host}:${api.port}`,
+        ca: tls.ca,
+        token: admin,
+      });
+    }
 
     this.liveness.start();
     this.controller.start();
-    this.eventPruner = setInterval(
-      () => store.pruneEvents(new Date(Date.now() - 3600_000)),
-      60_000,
-    );
+    this.eventPruner = setInterval(() => {
+      store.pruneEvents(new Date(Date.now() - 3600_000));
+      auth.pruneExpired();
+    }, 60_000);
     this.eventPruner.unref();
     logger.info("hub running", {
       dataDir: config.dataDir,
-      agents: `ws://${host}:${this.agentPort}/agent`,
+      agents: `${tls ? "wss" : "ws"}://${host}:${this.agentPort}/agent`,
+      ...(this.caHash ? { caHash: this.caHash } : {}),
       api: `${splitHostPort(config.apiListen).host}:${api.port}`,
       version: this.version,
     });
@@ -121,6 +158,7 @@ export class Hub {
     );
     await this.api?.close();
     this.store?.close();
+    this.auth?.close();
   }
 }
 

@@ -170,3 +170,30 @@ export function loadHubApi(): HubApi {
     },
   };
 }
+
+export type HubAuthMethodName =
+  "CreateJoinToken" | "ListJoinTokens" | "DeleteJoinToken" | "RevokeNode";
+
+export interface HubAuthApi {
+  service: ServiceDefinition;
+  methods: Record<HubAuthMethodName, MethodDefinition<object, object, unknown, unknown>>;
+}
+
+/** `daemonlet.api.v1.HubAuth`: join tokens and node revocation, beside the Hub service. */
+export function loadHubAuthApi(): HubAuthApi {
+  const service = lookup(loadPackage("hub_auth.proto"), "daemonlet.api.v1.HubAuth", isService);
+  const method = (name: HubAuthMethodName) => {
+    const definition = service[name];
+    if (definition === undefined) throw new Error(`HubAuth.${name} is missing from hub_auth.proto`);
+    return definition;
+  };
+  return {
+    service,
+    methods: {
+      CreateJoinToken: method("CreateJoinToken"),
+      ListJoinTokens: method("ListJoinTokens"),
+      DeleteJoinToken: method("DeleteJoinToken"),
+      RevokeNode: method("RevokeNode"),
+    },
+  };
+}

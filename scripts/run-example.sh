@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: prepares the machine (scripts/setup.sh), then runs a hub on its embedded store and
-# a local agent joined to it, applies the example DaemonSet (a log tailer reading /var/log through
-# a hostPath), shows it running and says what to run next. `scripts/run-example.sh stop` stops
+# a local agent joined to it the secure way (TLS with the hub's own CA, a join token that carries
+# the CA's hash, a per-node credential), applies the example DaemonSet (a log tailer reading
+# /var/log through a hostPath), shows it running and says what to run next. `scripts/run-example.sh stop` stops
 # both; the pods keep running, like a kubelet's, until their DaemonSet is deleted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,18 +47,23 @@ fi
 
 bash scripts/setup.sh
 stop_all
-mkdir -p "$run_dir" "$state" "$manifests" "$hub_data"
+mkdir -p "$run_dir" "$state" "$manifests" "$hub_data" /etc/daemonlet
 echo "$(date -Is) daemonlet example: this line was written on the host" >>/var/log/daemonlet-example.log
 
-setsid nohup node "$root/bin/daemonlet.js" hub --data "$hub_data" --log-format text \
+# --init-pki: a CA and a hub certificate in $hub_data/pki (made once), TLS for agents and the API,
+# and $hub_data/admin.conf, the CLI's credential (linked where the CLI looks by default).
+setsid nohup node "$root/bin/daemonlet.js" hub --data "$hub_data" --init-pki --log-format text \
   >>"$hub_log" 2>&1 </dev/null &
 echo $! >"$run_dir/hub.pid"
-wait_for "the hub" "$hub_log" test -s "$hub_data/join-token"
+ln -sfn "$hub_data/admin.conf" /etc/daemonlet/admin.conf
+wait_for "the hub" "$hub_log" test -s "$hub_data/admin.conf"
 wait_for "the hub's API" "$hub_log" daemonlet get nodes
-token="$(cat "$hub_data/join-token")"
+# A join token for this node, good for an hour; it carries the hash of the hub's CA, which the
+# agent checks before it sends anything. Once joined, the agent uses its own credential.
+join="$(daemonlet token create --ttl 1h --description "run-example.sh")"
 
 setsid nohup node "$root/bin/daemonlet.js" agent --manifests "$manifests" --state-dir "$state" \
-  --hub ws://127.0.0.1:7460 --token "$token" --log-format text >>"$agent_log" 2>&1 </dev/null &
+  --hub wss://127.0.0.1:7460 --token "$join" --log-format text >>"$agent_log" 2>&1 </dev/null &
 echo $! >"$run_dir/agent.pid"
 echo "hub (log: $hub_log) and agent (log: $agent_log) started"
 node_name="$(hostname | tr '[:upper:]' '[:lower:]')"
@@ -86,5 +92,6 @@ Next:
   npx daemonlet describe ds -n kube-system log-tailer
   npx daemonlet get nodes -o wide
   npx daemonlet node pods --state-dir $state   # what this node's agent runs, static pods too
+  npx daemonlet token create --ttl 24h       # a join token for another node (agent --hub wss://THIS-HOST:7460 --token …)
   bash scripts/run-example.sh stop           # stops hub and agent; the pods keep running
 MSG

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian 12 machine (run as root) for building and testing daemonlet: installs
-# the Docker engine, a static busybox and a registry server (the image pull tests run their own on
-# 127.0.0.1), starts dockerd when nothing answers (no systemd as PID 1 here), installs npm
+# the Docker engine, a static busybox, a registry server (the image pull tests run their own on
+# 127.0.0.1) and debootstrap (the systemd tests boot a Debian rootfs it makes), starts dockerd when nothing answers (no systemd as PID 1 here), installs npm
 # dependencies (which also builds), and builds the local test images.
 # Safe to run again: every step checks first.
 set -euo pipefail
@@ -10,8 +10,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "setup: $*"; }
 
-# prometheus brings promtool, which checks the example alert rules and the /metrics output.
-packages=(docker.io busybox-static docker-registry prometheus)
+# prometheus brings promtool, which checks the example alert rules and the /metrics output;
+# debootstrap builds the Debian rootfs of the systemd tests.
+packages=(docker.io busybox-static docker-registry prometheus debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then

@@ -7,7 +7,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { waitFor } from "../../test/support/wait.js";
 import { assignedPod } from "../../hub/gateway/testing/memory-backend.js";
 import {
-  TEST_TOKEN,
+  nodeCredential,
   capturingLogger,
   startTestHub,
   type LogEntry,
@@ -41,7 +41,7 @@ function client(
   const { logger, entries } = capturingLogger();
   const created = new HubClient({
     url,
-    token: TEST_TOKEN,
+    credentials: { get: async () => ({ bearer: nodeCredential(NODE) }) },
     nodeName: NODE,
     stateDir: dir,
     logger,
@@ -187,7 +187,9 @@ describe("hub client", () => {
   it("receives no pods with a token the hub refuses, and says why", async () => {
     const h = await hub();
     h.backend.assign(NODE, [assignedPod(NODE, "secret")]);
-    const { client: c, logs } = client(h.url, await stateDir(), { token: "wrong" });
+    const { client: c, logs } = client(h.url, await stateDir(), {
+      credentials: { get: async () => ({ bearer: "wrong" }) },
+    });
     await c.start();
 
     const refusal = await waitFor(

@@ -18,6 +18,7 @@ import type { DesiredPod } from "../pods/desired-pod.js";
 import { AssignedPodSet } from "./assigned-pods.js";
 import { ASSIGNED_PODS_FILE, loadAssignedPods, saveAssignedPods } from "./assigned-pods-file.js";
 import { HubConnection, type ConnectionEnd } from "./hub-connection.js";
+import { JoinError, type CredentialSource } from "./credentials.js";
 import {
   DEFAULT_RECONNECT_POLICY,
   ReconnectBackoff,
@@ -34,8 +35,8 @@ export type AgentDescription = Omit<
 export interface HubClientOptions {
   /** ws://HOST:PORT or wss://HOST:PORT; the path defaults to /agent. */
   url: string;
-  /** Sent as `Authorization: Bearer <token>`. */
-  token: string;
+  /** This node's credential (joining first if it has none). */
+  credentials: CredentialSource;
   nodeName: string;
   /** assigned-pods.json is kept here. */
   stateDir: string;
@@ -206,10 +207,33 @@ export class HubClient {
   }
 
   private connect(): void {
-    const { token, logger } = this.opts;
+    this.opts.credentials.get().then(
+      (credentials) => {
+        if (this.running) this.open(credentials.bearer, credentials.ca);
+      },
+      (error: unknown) => this.onJoinFailed(error),
+    );
+  }
+
+  private onJoinFailed(error: unknown): void {
+    if (!this.running) return;
+    const retry = !(error instanceof JoinError) || error.retry;
+    this.failures++;
+    const log = retry && this.failures > 1 ? "debug" : "error";
+    this.opts.logger[log]("cannot join the hub; running static pods and the last assigned ones", {
+      url: this.url,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    this.backoff.connectionEnded(0);
+    this.retryTimer = setTimeout(() => this.connect(), this.backoff.nextDelayMs());
+  }
+
+  private open(bearer: string, ca: string | undefined): void {
+    const { logger } = this.opts;
     const settings = {
       url: this.url,
-      token,
+      bearer,
+      ...(ca === undefined ? {} : { ca }),
       codec: this.codec,
       logger,
       maxFrameBytes: this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,

@@ -47,7 +47,10 @@ export interface ConnectionHandlers {
 
 export interface ConnectionSettings {
   url: string;
-  token: string;
+  /** This node's credential. */
+  bearer: string;
+  /** The hub's CA (PEM), the only one trusted for wss://. */
+  ca?: string;
   codec: HubAgentCodec;
   logger: Logger;
   maxFrameBytes: number;
@@ -70,7 +73,8 @@ export class HubConnection {
     private readonly handlers: ConnectionHandlers,
   ) {
     this.socket = new WebSocket(settings.url, {
-      headers: { Authorization: `Bearer ${settings.token}` },
+      headers: { Authorization: `Bearer ${settings.bearer}` },
+      ...(settings.ca === undefined ? {} : { ca: settings.ca }),
       maxPayload: settings.maxFrameBytes,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     });
@@ -129,7 +133,10 @@ export class HubConnection {
     const status = res.statusCode ?? 0;
     this.refusal =
       status === 401
-        ? new ProtocolError("Unauthenticated", "the hub refused this agent's token (HTTP 401)")
+        ? new ProtocolError(
+            "Unauthenticated",
+            "the hub refused this node's credential (HTTP 401): was the node revoked?",
+          )
         : new ProtocolError(
             "UpgradeRefused",
             `the hub answered HTTP ${status} instead of opening a WebSocket: is ${this.settings.url} a daemonlet hub?`,

@@ -1,8 +1,13 @@
 // The Hub API's client, as the CLI (and tests) use it: typed calls that return Kubernetes
 // objects and throw HubApiError with the hub's own message.
-import { Client, credentials, status, type ServiceError } from "@grpc/grpc-js";
+import { Client, Metadata, credentials, status, type ServiceError } from "@grpc/grpc-js";
 import type { MethodDefinition } from "@grpc/proto-loader";
-import { loadHubApi, type HubApiMethodName } from "../../proto/load.js";
+import {
+  loadHubApi,
+  loadHubAuthApi,
+  type HubApiMethodName,
+  type HubAuthMethodName,
+} from "../../proto/load.js";
 import type { EventObject, KubeObject } from "../store/index.js";
 import type {
   ApplyRequestMessage,
@@ -57,6 +62,8 @@ export type HubApiErrorReason =
   | "TooLarge"
   | "Unavailable"
   | "Timeout"
+  /** A TLS hub's API without its admin credential. */
+  | "Unauthenticated"
   | "Failed";
 
 const REASONS: Partial<Record<status, HubApiErrorReason>> = {
@@ -69,6 +76,7 @@ const REASONS: Partial<Record<status, HubApiErrorReason>> = {
   [status.RESOURCE_EXHAUSTED]: "TooLarge",
   [status.UNAVAILABLE]: "Unavailable",
   [status.DEADLINE_EXCEEDED]: "Timeout",
+  [status.UNAUTHENTICATED]: "Unauthenticated",
 };
 
 /** A call the hub refused or could not answer; the message is the hub's, for the operator. */
@@ -102,11 +110,26 @@ export class HubClient {
   private readonly client: Client;
   private readonly methods = loadHubApi().methods;
 
+  /**
+   * @param admin for a TLS hub: the CA its API certificate chains to and the admin token, as the
+   *   hub's admin.conf holds them; without it the connection is plain.
+   */
   constructor(
     readonly address: string,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    admin?: { ca: string; token: string },
   ) {
-    this.client = new Client(address, credentials.createInsecure(), {
+    const channel = admin
+      ? credentials.combineChannelCredentials(
+          credentials.createSsl(Buffer.from(admin.ca)),
+          credentials.createFromMetadataGenerator((_params, callback) => {
+            const metadata = new Metadata();
+            metadata.set("authorization", `Bearer ${admin.token}`);
+            callback(null, metadata);
+          }),
+        )
+      : credentials.createInsecure();
+    this.client = new Client(address, channel, {
       "grpc.max_receive_message_length": MAX_RESPONSE_BYTES,
     });
   }
@@ -199,12 +222,23 @@ export class HubClient {
     return objectListFromMessage(await this.call("ListMetrics", request)).items;
   }
 
+  /** The HubAuth service's calls (join tokens, revocation), on the same connection. */
+  callAuth(method: HubAuthMethodName, request: object): Promise<unknown> {
+    return this.callMethod(loadHubAuthApi().methods[method], request);
+  }
+
   close(): void {
     this.client.close();
   }
 
   private call(method: Exclude<HubApiMethodName, "Watch">, request: object): Promise<unknown> {
-    const definition: MethodDefinition<object, object, unknown, unknown> = this.methods[method];
+    return this.callMethod(this.methods[method], request);
+  }
+
+  private callMethod(
+    definition: MethodDefinition<object, object, unknown, unknown>,
+    request: object,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
         definition.path,

@@ -1,5 +1,13 @@
 // The Hub gRPC service (proto/hub_api.proto) on a TCP address, for the daemonlet CLI.
-import { Server, ServerCredentials, type handleUnaryCall } from "@grpc/grpc-js";
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type Metadata,
+  type handleUnaryCall,
+} from "@grpc/grpc-js";
+import type { AuthStore } from "../auth/auth-store.js";
+import { hubAuthService, isAdminCall } from "./auth-service.js";
 import type { Logger } from "winston";
 import { loadHubApi } from "../../proto/load.js";
 import type { PodDeleter } from "../controller/daemonset-controller.js";
@@ -26,6 +34,12 @@ export interface HubApiOptions {
   usage: UsageStore;
   /** Larger requests are refused with RESOURCE_EXHAUSTED; 4 MiB by default. */
   maxRequestBytes?: number;
+  /** Serve TLS with this certificate chain and key; plain without. */
+  tls?: { cert: string; key: string };
+  /** When set, every call must carry `authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Join tokens and revocation (the HubAuth service); served only when given. */
+  auth?: { store: AuthStore; caHash: string | undefined };
 }
 
 export interface HubApiServer {
@@ -54,9 +68,18 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
       method,
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
+  const unauthorized = (metadata: Metadata) =>
+    opts.adminToken !== undefined && !isAdminCall(metadata, opts.adminToken)
+      ? {
+          code: status.UNAUTHENTICATED,
+          details: "the hub API needs its admin credential (--admin-config, the hub's admin.conf)",
+        }
+      : undefined;
   const unary = (method: keyof typeof UNARY_HANDLERS): handleUnaryCall<unknown, object> => {
     const handler = UNARY_HANDLERS[method];
     return (call, callback) => {
+      const refused = unauthorized(call.metadata);
+      if (refused) return callback(refused);
       try {
         callback(null, handler(context, requestFields(call.request)));
       } catch (error) {
@@ -65,6 +88,11 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
     };
   };
   const watch = (call: WatchCall) => {
+    const refused = unauthorized(call.metadata);
+    if (refused) {
+      call.emit("error", refused);
+      return;
+    }
     const stop = serveWatch(opts.store, call, unexpected("Watch"));
     watches.add(stop);
     const forget = () => watches.delete(stop);
@@ -87,8 +115,34 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
     Rollout: unary("Rollout"),
   });
 
+  if (opts.auth) {
+    const { definition, implementation } = hubAuthService(
+      opts.auth.store,
+      opts.auth.caHash,
+      unexpected("HubAuth"),
+    );
+    const guarded = Object.fromEntries(
+      Object.entries(implementation).map(([name, handle]) => [
+        name,
+        ((call, callback) => {
+          const refused = unauthorized(call.metadata);
+          if (refused) return callback(refused);
+          return (handle as handleUnaryCall<unknown, object>)(call, callback);
+        }) as handleUnaryCall<unknown, object>,
+      ]),
+    );
+    server.addService(definition, guarded);
+  }
+
+  const credentials = opts.tls
+    ? ServerCredentials.createSsl(
+        null,
+        [{ cert_chain: Buffer.from(opts.tls.cert), private_key: Buffer.from(opts.tls.key) }],
+        false,
+      )
+    : ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(opts.listen, ServerCredentials.createInsecure(), (error, bound) => {
+    server.bindAsync(opts.listen, credentials, (error, bound) => {
       if (error === null) resolve(bound);
       else
         reject(

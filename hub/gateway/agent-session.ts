@@ -74,9 +74,14 @@ export class AgentSession {
   private readonly helloTimer: NodeJS.Timeout;
   private readonly livenessTimer: NodeJS.Timeout;
 
+  /**
+   * @param identity the node this connection's credential belongs to: the only node it may say
+   *   Hello as, and so the only one whose pods it reads and whose status it writes.
+   */
   constructor(
     private readonly socket: WebSocket,
     private readonly remoteAddress: string,
+    readonly identity: string,
     private readonly settings: SessionSettings,
   ) {
     this.helloTimer = setTimeout(
@@ -114,6 +119,13 @@ export class AgentSession {
   /** A newer connection for the same node took over. */
   replace(): void {
     this.end("Replaced", "another connection for this node name has taken over the session");
+  }
+
+  /** The node's credential was revoked. */
+  revoke(): void {
+    this.guard(() => {
+      throw new ProtocolError("Unauthenticated", "this node's credential was revoked");
+    });
   }
 
   /** Hub shutdown: no ErrorFrame, the agent reconnects to the next hub. Resolves once closed. */
@@ -193,6 +205,12 @@ export class AgentSession {
       throw new ProtocolError(
         "MalformedFrame",
         `node name ${JSON.stringify(hello.nodeName)} is not a DNS subdomain`,
+      );
+    }
+    if (hello.nodeName !== this.identity) {
+      throw new ProtocolError(
+        "Unauthenticated",
+        `this credential belongs to node ${this.identity}, not ${hello.nodeName}`,
       );
     }
     clearTimeout(this.helloTimer);

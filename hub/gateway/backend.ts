@@ -10,10 +10,11 @@ import type {
 
 export interface GatewayBackend {
   /**
-   * The token from the upgrade request's `Authorization: Bearer …` header, undefined when there
-   * is none. A refused token gets HTTP 401 before the WebSocket opens, so no pod data is sent.
+   * The node a credential (the upgrade request's `Authorization: Bearer …`, undefined when there
+   * is none) belongs to, or undefined to refuse it: HTTP 401 before the WebSocket opens, so no
+   * pod data is sent. A session may then only speak for that node (DESIGN.md §5).
    */
-  authenticate(token: string | undefined): boolean;
+  authenticate(token: string | undefined): string | undefined;
   /** A session has started for this node: register it or update it from the Hello. */
   agentConnected(hello: AgentHello): void;
   /** The node's session has ended (and no newer session for the node has taken its place). */

@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION, type AgentHello } from "../../proto/hub-agent-frames.
 import { waitFor } from "../../test/support/wait.js";
 import { MemoryBackend, assignedPod } from "./testing/memory-backend.js";
 import { RawAgent, helloFor } from "./testing/raw-agent.js";
-import { TEST_TOKEN, startTestHub, type TestHub } from "./testing/test-hub.js";
+import { TEST_TOKEN, nodeCredential, startTestHub, type TestHub } from "./testing/test-hub.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -19,15 +19,16 @@ async function hub(opts: Parameters<typeof startTestHub>[0] = {}): Promise<TestH
   return started;
 }
 
-function agent(h: TestHub, token = TEST_TOKEN, options: ClientOptions = {}): RawAgent {
-  const connected = new RawAgent(h.url, token, options);
+/** A connection with the credential of `nodeName`, the only node it may say Hello as. */
+function agent(h: TestHub, nodeName = "web1", options: ClientOptions = {}): RawAgent {
+  const connected = new RawAgent(h.url, nodeCredential(nodeName), options);
   cleanups.push(() => connected.close());
   return connected;
 }
 
 /** An agent past its Hello, Welcome and snapshot. */
 async function session(h: TestHub, nodeName: string): Promise<RawAgent> {
-  const a = agent(h);
+  const a = agent(h, nodeName);
   await a.hello(nodeName);
   await a.nextOf("welcome");
   await a.nextOf("snapshot");
@@ -124,6 +125,34 @@ describe("agent gateway", () => {
     assert.equal(h.backend.connected.size, 0);
   });
 
+  it("lets a node's credential speak for that node only", async () => {
+    const h = await hub();
+    h.backend.assign("web2", [assignedPod("web2", "not-yours")]);
+    const impostor = agent(h, "web1");
+    await impostor.hello("web2");
+    const error = await impostor.nextOf("error");
+    assert.equal(error.code, "Unauthenticated");
+    assert.match(error.message, /belongs to node web1, not web2/);
+    assert.equal((await impostor.waitClosed()).code, 1008);
+    assert.deepEqual(
+      impostor.frames.map((f) => f.kind),
+      ["error"],
+      "no pod of web2 was sent",
+    );
+    assert.equal(h.backend.connected.size, 0);
+  });
+
+  it("ends the session of a node whose credential is revoked", async () => {
+    const h = await hub();
+    const revoked = await session(h, "web1");
+    const other = await session(h, "web2");
+    h.gateway.revoke("web1");
+    assert.equal((await revoked.nextOf("error")).code, "Unauthenticated");
+    await revoked.waitClosed();
+    h.backend.assign("web2", [assignedPod("web2", "still-served")]);
+    assert.equal((await other.nextOf("delta")).upserts[0]?.name, "still-served");
+  });
+
   it("closes only the connection that sent a malformed frame", async () => {
     const h = await hub();
     const healthy = await session(h, "web2");
@@ -199,7 +228,7 @@ describe("agent gateway", () => {
 
   it("drops an agent that answers no ping", async () => {
     const h = await hub({ heartbeatTimeoutMs: 300 });
-    const silent = agent(h, TEST_TOKEN, { autoPong: false });
+    const silent = agent(h, "web1", { autoPong: false });
     await silent.hello("web1");
     await silent.waitClosed();
     await waitFor(() => h.backend.disconnects.includes("web1"), {

@@ -47,6 +47,8 @@ export interface AgentGateway {
   close(): Promise<void>;
   /** Agents with a session (past their Hello), sorted by node name. */
   connectedNodes(): ConnectedNode[];
+  /** The node's credential was revoked: its session ends now (ErrorFrame Unauthenticated). */
+  revoke(nodeName: string): void;
 }
 
 export function startAgentGateway(opts: AgentGatewayOptions): AgentGateway {
@@ -83,8 +85,8 @@ export function startAgentGateway(opts: AgentGatewayOptions): AgentGateway {
     },
   };
 
-  const accept = (socket: WebSocket, req: IncomingMessage): void => {
-    const session = new AgentSession(socket, remoteAddressOf(req), settings);
+  const accept = (socket: WebSocket, req: IncomingMessage, identity: string): void => {
+    const session = new AgentSession(socket, remoteAddressOf(req), identity, settings);
     connections.add(session);
     socket.once("close", () => connections.delete(session));
   };
@@ -93,18 +95,21 @@ export function startAgentGateway(opts: AgentGatewayOptions): AgentGateway {
     if (new URL(req.url ?? "/", "http://hub").pathname !== AGENT_PATH) {
       return refuse(socket, 404);
     }
-    let authenticated: boolean;
+    let identity: string | undefined;
     try {
-      authenticated = backend.authenticate(bearerToken(req.headers.authorization));
+      identity = backend.authenticate(bearerToken(req.headers.authorization));
     } catch (error) {
       logger.error("authenticating an agent failed", { error: String(error) });
       return refuse(socket, 503);
     }
-    if (!authenticated) {
-      logger.warn("agent refused: missing or unknown token", { remote: remoteAddressOf(req) });
+    if (identity === undefined) {
+      logger.warn("agent refused: missing, unknown or revoked credential", {
+        remote: remoteAddressOf(req),
+      });
       return refuse(socket, 401, { "WWW-Authenticate": "Bearer" });
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+    const node = identity;
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, node));
   };
 
   server.on("upgrade", onUpgrade);
@@ -121,6 +126,11 @@ export function startAgentGateway(opts: AgentGatewayOptions): AgentGateway {
       return [...byNode.values()]
         .flatMap((s) => s.info() ?? [])
         .sort((a, b) => a.nodeName.localeCompare(b.nodeName));
+    },
+    revoke(nodeName: string): void {
+      for (const session of connections) {
+        if (session.identity === nodeName) session.revoke();
+      }
     },
   };
 }

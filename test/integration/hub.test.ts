@@ -1,11 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Docker from "dockerode";
 import WebSocket from "ws";
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
+import { CREDENTIAL_FILE } from "../../agent/hub-client/credentials.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
 import { daemonlet } from "../support/cli-run.js";
@@ -275,6 +276,7 @@ describe("hub with three agents on one engine", () => {
       hub.url,
       "--token",
       "wrong-token-0123456789",
+      "--insecure",
     ]);
     agents.push(intruder);
     await intruder.start();
@@ -287,12 +289,16 @@ describe("hub with three agents on one engine", () => {
     );
     assert.ok(!(await list<Node>("nodes")).some((n) => n.metadata?.name === intruder.nodeName));
 
+    // A joined node's credential, so that the frames get past authentication.
+    const credential = (
+      await readFile(path.join(agents[0]!.stateDir, CREDENTIAL_FILE), "utf8")
+    ).trim();
     for (const payload of [
       Buffer.from("definitely not protobuf"),
       Buffer.alloc(5 * 1024 * 1024, 1),
     ]) {
       const ws = new WebSocket(`${hub.url}/agent`, {
-        headers: { authorization: `Bearer ${hub.token}` },
+        headers: { authorization: `Bearer ${credential}` },
       });
       const closed = new Promise<void>((resolve) => ws.on("close", () => resolve()));
       ws.on("error", () => undefined);

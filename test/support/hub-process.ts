@@ -35,9 +35,19 @@ export class HubProcess {
     return this.process.logs;
   }
 
+  /** Serves TLS (started with --init-pki or --tls-cert). */
+  get tls(): boolean {
+    return this.extraArgs.includes("--init-pki") || this.extraArgs.includes("--tls-cert");
+  }
+
   /** What an agent passes as --hub. */
   get url(): string {
-    return `ws://127.0.0.1:${this.agentPort}`;
+    return `${this.tls ? "wss" : "ws"}://127.0.0.1:${this.agentPort}`;
+  }
+
+  /** A TLS hub's admin credential for the CLI (--admin-config). */
+  get adminConfig(): string {
+    return path.join(this.dataDir, "admin.conf");
   }
 
   /** What the CLI passes as --hub. */
@@ -45,8 +55,9 @@ export class HubProcess {
     return `127.0.0.1:${this.apiPort}`;
   }
 
+  /** For a plain hub; a TLS hub's agents need a join token carrying its CA hash. */
   agentArgs(): string[] {
-    return ["--hub", this.url, "--token", this.token];
+    return ["--hub", this.url, "--token", this.token, ...(this.tls ? [] : ["--insecure"])];
   }
 
   async start(): Promise<void> {
@@ -63,6 +74,7 @@ export class HubProcess {
         this.token,
         "--log-format",
         "json",
+        ...(this.tls ? [] : ["--insecure"]),
         ...this.extraArgs,
       ],
       "hub running",

@@ -32,8 +32,10 @@ export class MemoryBackend implements GatewayBackend {
     for (const listener of this.listeners) listener(nodeName);
   }
 
-  authenticate(token: string | undefined): boolean {
-    return token === this.token;
+  /** Credentials are `<token>:<node name>`, each good for its node only. */
+  authenticate(token: string | undefined): string | undefined {
+    const prefix = `${this.token}:`;
+    return token?.startsWith(prefix) ? token.slice(prefix.length) || undefined : undefined;
   }
 
   agentConnected(hello: AgentHello): void {

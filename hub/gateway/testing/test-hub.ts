@@ -8,6 +8,11 @@ import { MemoryBackend } from "./memory-backend.js";
 
 export const TEST_TOKEN = "test-token";
 
+/** The credential the MemoryBackend takes for a node: TEST_TOKEN's, bound to that node. */
+export function nodeCredential(nodeName: string): string {
+  return `${TEST_TOKEN}:${nodeName}`;
+}
+
 export interface LogEntry {
   level: string;
   message: string;
