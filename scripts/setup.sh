@@ -68,3 +68,5 @@ else
 fi
 
 bash scripts/build-images.sh
+# The systemd tests boot a debootstrapped Debian (cached under /var/cache/daemonlet-test).
+bash test/support/systemd/build-systemd-image.sh >/dev/null
