@@ -35,6 +35,15 @@ export class HubProcess {
     return this.process.logs;
   }
 
+  /** The hub's process id while it runs. */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  isRunning(): boolean {
+    return this.process.isRunning();
+  }
+
   /** What an agent passes as --hub. */
   get url(): string {
     return `ws://127.0.0.1:${this.agentPort}`;
