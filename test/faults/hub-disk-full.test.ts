@@ -67,7 +67,7 @@ describe("the hub's disk full", () => {
       skipReason = `cannot mount a tmpfs here: ${String(error)}`;
       return;
     }
-    hub = await HubProcess.create(["--data", path.join(mountPoint, "hub")]);
+    hub = await HubProcess.create([], path.join(mountPoint, "hub"));
     await hub.start();
     agent = await AgentProcess.create("diskfull", hub.agentArgs());
     await agent.start();

@@ -26,8 +26,9 @@ export class HubProcess {
     private readonly extraArgs: string[],
   ) {}
 
-  static async create(extraArgs: string[] = []): Promise<HubProcess> {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-hub-"));
+  /** `dataDir`: where the hub keeps its store (removed on dispose); a fresh temp dir by default. */
+  static async create(extraArgs: string[] = [], dataDir?: string): Promise<HubProcess> {
+    dataDir ??= await mkdtemp(path.join(os.tmpdir(), "daemonlet-hub-"));
     return new HubProcess(dataDir, await freePort(), await freePort(), extraArgs);
   }
 
