@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
 
 /** A real hub process (`daemonlet hub`) on loopback ports, with its data in a temp dir. */
 export class HubProcess {
-  private readonly process = new CliProcess("hub");
+  private readonly process: CliProcess;
   readonly token = `test-token-${process.pid}-0123456789`;
 
   private constructor(
@@ -24,12 +24,19 @@ export class HubProcess {
     readonly agentPort: number,
     readonly apiPort: number,
     private readonly extraArgs: string[],
-  ) {}
+    compiled: boolean,
+  ) {
+    this.process = new CliProcess("hub", compiled);
+  }
 
   /** `dataDir`: where the hub keeps its store (removed on dispose); a fresh temp dir by default. */
-  static async create(extraArgs: string[] = [], dataDir?: string): Promise<HubProcess> {
+  static async create(
+    extraArgs: string[] = [],
+    dataDir?: string,
+    { compiled = false }: { compiled?: boolean } = {},
+  ): Promise<HubProcess> {
     dataDir ??= await mkdtemp(path.join(os.tmpdir(), "daemonlet-hub-"));
-    return new HubProcess(dataDir, await freePort(), await freePort(), extraArgs);
+    return new HubProcess(dataDir, await freePort(), await freePort(), extraArgs, compiled);
   }
 
   get logs(): LogLine[] {
