@@ -143,7 +143,7 @@ describe("faults around an agent with several hub pods", () => {
     const errors: unknown[] = [];
     for (const step of [
       () => agent?.kill("SIGKILL"),
-      () => removeNodeContainers(agent.nodeName),
+      () => agent && removeNodeContainers(agent.nodeName),
       () => agent?.dispose(),
       () => hubLink?.dispose(),
       () => engine?.dispose(),
