@@ -39,7 +39,16 @@ export class NodeLiveness {
   /** Every node gets a full grace period after a hub start: silence before it is not the node's. */
   start(): void {
     this.startedAt = Date.now();
-    this.timer = setInterval(() => this.check(), this.options.checkIntervalMs);
+    this.timer = setInterval(() => {
+      try {
+        this.check();
+      } catch (error) {
+        // A store that cannot write (disk full) must not take the hub down from a timer.
+        this.logger.error("node lifecycle check failed; retrying at the next check", {
+          error: String(error),
+        });
+      }
+    }, this.options.checkIntervalMs);
     this.timer.unref();
     this.unwatch = this.store.watch<NodeObject>("Node", (e) => {
       if (e.type !== "DELETED") return;

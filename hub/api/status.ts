@@ -8,6 +8,7 @@ import {
   isInvalid,
   isNotFound,
   isResourceExpired,
+  isStoreUnavailable,
 } from "../store/index.js";
 import { isRequestError } from "./request-error.js";
 
@@ -21,6 +22,11 @@ export interface ErrorStatus {
  * `unexpected` (for the log, with its stack) and the client gets INTERNAL.
  */
 export function errorStatus(error: unknown, unexpected: (error: unknown) => void): ErrorStatus {
+  if (isStoreUnavailable(error)) {
+    // Nothing is wrong with the request, but the operator must hear of it in the hub's log too.
+    unexpected(error);
+    return { code: status.FAILED_PRECONDITION, details: error.message };
+  }
   const known = expectedErrorStatus(error);
   if (known) return known;
   unexpected(error);

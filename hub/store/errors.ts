@@ -3,7 +3,8 @@
 // messages are Kubernetes's own wording, which operators already know how to read.
 import { kindInfo, type Kind } from "./object-meta.js";
 
-export type StoreErrorReason = "NotFound" | "AlreadyExists" | "Conflict" | "Expired" | "Invalid";
+export type StoreErrorReason =
+  "NotFound" | "AlreadyExists" | "Conflict" | "Expired" | "Invalid" | "Unavailable";
 
 export abstract class StoreError extends Error {
   abstract readonly reason: StoreErrorReason;
@@ -70,6 +71,15 @@ export class InvalidError extends StoreError {
   readonly reason = "Invalid";
 }
 
+/**
+ * The store cannot write at all (disk full, file read-only, I/O error): nothing about the request
+ * is wrong, and the same write succeeds once the operator has made room.
+ */
+export class StoreUnavailableError extends StoreError {
+  override readonly name = "StoreUnavailableError";
+  readonly reason = "Unavailable";
+}
+
 export function isNotFound(error: unknown): error is NotFoundError {
   return error instanceof NotFoundError;
 }
@@ -88,4 +98,8 @@ export function isResourceExpired(error: unknown): error is ResourceExpiredError
 
 export function isInvalid(error: unknown): error is InvalidError {
   return error instanceof InvalidError;
+}
+
+export function isStoreUnavailable(error: unknown): error is StoreUnavailableError {
+  return error instanceof StoreUnavailableError;
 }

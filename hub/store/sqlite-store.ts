@@ -6,7 +6,13 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalJson } from "../../agent/pods/spec-hash.js";
-import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from "./errors.js";
+import {
+  AlreadyExistsError,
+  ConflictError,
+  InvalidError,
+  NotFoundError,
+  StoreUnavailableError,
+} from "./errors.js";
 import { labelSelectorMatches } from "./label-selector.js";
 import {
   effectiveNamespace,
@@ -302,7 +308,7 @@ class SqliteStoreImpl implements SqliteStore {
       })();
     } catch (error) {
       this.pending.length = mark;
-      throw error;
+      throw this.cannotWrite(error) ?? error;
     } finally {
       this.depth--;
     }
@@ -312,6 +318,19 @@ class SqliteStoreImpl implements SqliteStore {
       this.broadcaster.publish(committed);
     }
     return result;
+  }
+
+  /** SQLite's "the file cannot take writes" failures, said as what the operator must fix. */
+  private cannotWrite(error: unknown): StoreUnavailableError | undefined {
+    if (!(error instanceof Database.SqliteError)) return undefined;
+    const { code } = error;
+    if (code !== "SQLITE_FULL" && !/^SQLITE_(READONLY|IOERR|CANTOPEN)/.test(code)) return undefined;
+    const fix =
+      code === "SQLITE_FULL" ? "free space on its disk" : "make it writable and check the disk";
+    return new StoreUnavailableError(
+      `the hub cannot write to its store ${this.db.name}: ${error.message}; ${fix}, then retry`,
+      { cause: error },
+    );
   }
 
   private load<T extends KubeObject>(kind: Kind, namespace: string, name: string): T | undefined {

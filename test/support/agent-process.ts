@@ -16,8 +16,9 @@ export class AgentProcess {
     readonly nodeName: string,
     readonly root: string,
     readonly extraArgs: string[],
+    compiled: boolean,
   ) {
-    this.process = new CliProcess(`agent ${nodeName}`);
+    this.process = new CliProcess(`agent ${nodeName}`, compiled);
   }
 
   get logs(): LogLine[] {
@@ -35,9 +36,14 @@ export class AgentProcess {
     return path.join(this.root, "host");
   }
 
-  static async create(prefix: string, extraArgs: string[] = []): Promise<AgentProcess> {
+  /** `compiled`: run dist/ with plain node rather than the sources through tsx (benchmarks). */
+  static async create(
+    prefix: string,
+    extraArgs: string[] = [],
+    { compiled = false }: { compiled?: boolean } = {},
+  ): Promise<AgentProcess> {
     const root = await mkdtemp(path.join(os.tmpdir(), `daemonlet-${prefix}-`));
-    const agent = new AgentProcess(`${prefix}-${process.pid}`, root, extraArgs);
+    const agent = new AgentProcess(`${prefix}-${process.pid}`, root, extraArgs, compiled);
     await mkdir(agent.manifests);
     await mkdir(agent.hostData);
     return agent;

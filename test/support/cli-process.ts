@@ -20,7 +20,14 @@ export class CliProcess {
   private exited?: Promise<number | null>;
   readonly logs: LogLine[] = [];
 
-  constructor(private readonly label: string) {}
+  /**
+   * `compiled`: run the built CLI (dist/, `npm run build`) with plain node, as an installed
+   * daemonlet runs, instead of the sources through tsx; benchmarks of footprint need it.
+   */
+  constructor(
+    private readonly label: string,
+    private readonly compiled = false,
+  ) {}
 
   get pid(): number | undefined {
     return this.isRunning() ? this.child?.pid : undefined;
@@ -34,14 +41,13 @@ export class CliProcess {
   async start(args: string[], until: string): Promise<LogLine> {
     // Only this run's lines count: after a restart, the previous run's are still in `logs`.
     const mark = this.logs.length;
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(REPO, "cli/main.ts"), ...args],
-      {
-        cwd: REPO,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const entry = this.compiled
+      ? [path.join(REPO, "dist/cli/main.js")]
+      : ["--import", "tsx", path.join(REPO, "cli/main.ts")];
+    const child = spawn(process.execPath, [...entry, ...args], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
     let buffered = "";

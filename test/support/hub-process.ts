@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
 
 /** A real hub process (`daemonlet hub`) on loopback ports, with its data in a temp dir. */
 export class HubProcess {
-  private readonly process = new CliProcess("hub");
+  private readonly process: CliProcess;
   readonly token = `test-token-${process.pid}-0123456789`;
 
   private constructor(
@@ -24,11 +24,19 @@ export class HubProcess {
     readonly agentPort: number,
     readonly apiPort: number,
     private readonly extraArgs: string[],
-  ) {}
+    compiled: boolean,
+  ) {
+    this.process = new CliProcess("hub", compiled);
+  }
 
-  static async create(extraArgs: string[] = []): Promise<HubProcess> {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-hub-"));
-    return new HubProcess(dataDir, await freePort(), await freePort(), extraArgs);
+  /** `dataDir`: where the hub keeps its store (removed on dispose); a fresh temp dir by default. */
+  static async create(
+    extraArgs: string[] = [],
+    dataDir?: string,
+    { compiled = false }: { compiled?: boolean } = {},
+  ): Promise<HubProcess> {
+    dataDir ??= await mkdtemp(path.join(os.tmpdir(), "daemonlet-hub-"));
+    return new HubProcess(dataDir, await freePort(), await freePort(), extraArgs, compiled);
   }
 
   get logs(): LogLine[] {
@@ -38,6 +46,15 @@ export class HubProcess {
   /** Serves TLS (started with --init-pki or --tls-cert). */
   get tls(): boolean {
     return this.extraArgs.includes("--init-pki") || this.extraArgs.includes("--tls-cert");
+  }
+
+  /** The hub's process id while it runs. */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  isRunning(): boolean {
+    return this.process.isRunning();
   }
 
   /** What an agent passes as --hub. */
@@ -58,6 +75,17 @@ export class HubProcess {
   /** For a plain hub; a TLS hub's agents need a join token carrying its CA hash. */
   agentArgs(): string[] {
     return ["--hub", this.url, "--token", this.token, ...(this.tls ? [] : ["--insecure"])];
+  }
+
+  /** Joins `nodeName` to a plain hub with the test's join token: the node's credential. */
+  async joinNode(nodeName: string): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.agentPort}/join`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ nodeName }),
+    });
+    if (!res.ok) throw new Error(`join of ${nodeName} refused: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { credential: string }).credential;
   }
 
   async start(): Promise<void> {

@@ -59,6 +59,11 @@ export class RawAgent {
     this.socket.send(data);
   }
 
+  /** A text frame, which the protocol never uses. */
+  sendText(text: string): void {
+    this.socket.send(text);
+  }
+
   async hello(nodeName: string, overrides: Partial<AgentHello> = {}): Promise<void> {
     await this.opened();
     this.send({ kind: "hello", hello: { ...helloFor(nodeName), ...overrides } });
