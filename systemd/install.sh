@@ -5,7 +5,8 @@
 #
 #   install.sh [--role agent] --hub wss://HUB:7460 --join-token ID.SECRET@sha256:HASH \
 #              [--node-name NAME] [--labels k=v,...] [--taints k=v:Effect,...] \
-#              [--allowed-host-paths /var/log,...] [--insecure] [--from DIR|TARBALL] [--no-start]
+#              [--allowed-host-paths /var/log,...] [--metrics-listen 127.0.0.1:7462] \
+#              [--insecure] [--from DIR|TARBALL] [--no-start]
 #   install.sh --role hub [--pki-names hub.example,10.0.0.1] [--listen 0.0.0.0:7460] \
 #              [--api-listen 127.0.0.1:7461] [--insecure] [--from ...]
 #   install.sh --uninstall [--role agent|hub]  (pods keep running; config and state are kept)
@@ -18,7 +19,8 @@ unit_dir=/etc/systemd/system
 
 role=agent
 from=""
-hub="" join_token="" node_name="" labels="" taints="" host_paths="" pki_names="" listen="" api_listen=""
+hub="" join_token="" node_name="" labels="" taints="" host_paths="" metrics_listen=""
+pki_names="" listen="" api_listen=""
 insecure=false uninstall=false start=true
 
 die() {
@@ -37,13 +39,14 @@ while [[ $# -gt 0 ]]; do
     --labels) need_value "$@"; labels=$2; shift ;;
     --taints) need_value "$@"; taints=$2; shift ;;
     --allowed-host-paths) need_value "$@"; host_paths=$2; shift ;;
+    --metrics-listen) need_value "$@"; metrics_listen=$2; shift ;;
     --pki-names) need_value "$@"; pki_names=$2; shift ;;
     --listen) need_value "$@"; listen=$2; shift ;;
     --api-listen) need_value "$@"; api_listen=$2; shift ;;
     --insecure) insecure=true ;;
     --no-start) start=false ;;
     --uninstall) uninstall=true ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown flag $1 (see --help)" ;;
   esac
   shift
@@ -123,7 +126,8 @@ if [[ $role == agent ]]; then
   install -d -m 0755 "$config_dir/manifests"
   install -d -m 0700 /var/lib/daemonlet
   config="$config_dir/agent.yaml"
-  if [[ -n $hub$join_token$node_name$labels$taints$host_paths || $insecure == true || ! -f $config ]]; then
+  if [[ -n $hub$join_token$node_name$labels$taints$host_paths$metrics_listen || $insecure == true ||
+    ! -f $config ]]; then
     {
       echo "# Written by systemd/install.sh; rerun it to change these."
       echo "manifests: $config_dir/manifests"
@@ -134,6 +138,7 @@ if [[ $role == agent ]]; then
       if [[ -n $join_token ]]; then echo "token: \"$join_token\""; fi
       if $insecure; then echo "insecure: true"; fi
       if [[ -n $host_paths ]]; then echo "allowedHostPaths: $(yaml_list "$host_paths")"; fi
+      if [[ -n $metrics_listen ]]; then echo "metricsListen: \"$metrics_listen\""; fi
       if [[ -n $labels ]]; then
         echo "nodeLabels:"
         IFS=, read -r -a pairs <<<"$labels"

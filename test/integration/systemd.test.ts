@@ -113,8 +113,13 @@ describe("systemd units and install.sh in a systemd container", () => {
       "dedicated=infra:NoSchedule",
       "--allowed-host-paths",
       "/var/log,/srv",
+      // The box shares the host's network: the default metrics port may be taken there.
+      "--metrics-listen",
+      `127.0.0.1:${await freePort()}`,
     ];
-    assert.match(await box!.ok(args), /daemonlet agent installed/);
+    const installed = await box!.exec(args);
+    assert.equal(installed.code, 0, `${installed.stderr}\n${await box!.journal(AGENT)}`);
+    assert.match(installed.stdout, /daemonlet agent installed/);
     assert.equal((await box!.exec(["systemctl", "is-active", AGENT])).stdout.trim(), "active");
     // Type=notify: `systemctl start` returned after READY, which waits for the static pod.
     assert.equal((await sleeperContainers()).length, 1, await box!.journal(AGENT));
