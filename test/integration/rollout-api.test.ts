@@ -87,31 +87,18 @@ describe("rollout status through the hub's watch", () => {
 
   it("prints each change of the rollout's state until it is done", async () => {
     const { lines, done } = follow(0);
+    // One change at a time: a watch may fold changes that come faster than it sends them.
+    const step = async (status: Partial<DaemonSetStatus>) => {
+      const seen = lines.length;
+      setStatus(status);
+      await waitFor(() => lines.length > seen, { what: `a line for ${JSON.stringify(status)}` });
+    };
     await waitFor(() => lines.length === 1, { what: "the first line" });
-    setStatus({
-      desiredNumberScheduled: 2,
-      updatedNumberScheduled: 0,
-      numberAvailable: 2,
-      observedGeneration: 2,
-    });
-    setStatus({
-      desiredNumberScheduled: 2,
-      updatedNumberScheduled: 1,
-      numberAvailable: 1,
-      observedGeneration: 2,
-    });
-    setStatus({
-      desiredNumberScheduled: 2,
-      updatedNumberScheduled: 2,
-      numberAvailable: 1,
-      observedGeneration: 2,
-    });
-    setStatus({
-      desiredNumberScheduled: 2,
-      updatedNumberScheduled: 2,
-      numberAvailable: 2,
-      observedGeneration: 2,
-    });
+    const desired = { desiredNumberScheduled: 2, observedGeneration: 2 };
+    await step({ ...desired, updatedNumberScheduled: 0, numberAvailable: 2 });
+    await step({ ...desired, updatedNumberScheduled: 1, numberAvailable: 1 });
+    await step({ ...desired, updatedNumberScheduled: 2, numberAvailable: 1 });
+    setStatus({ ...desired, updatedNumberScheduled: 2, numberAvailable: 2 });
     assert.equal((await done).exitCode, 0);
     assert.deepEqual(lines, [
       "Waiting for daemon set spec update to be observed...\n",
