@@ -4,13 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import { finished } from "node:stream/promises";
 import { dockerExec } from "./docker-exec.js";
-import {
-  demuxer,
-  EngineClient,
-  isRecord,
-  jsonLines,
-  type EngineRequest,
-} from "./engine-client.js";
+import { demuxer, EngineClient, isRecord, jsonLines, type EngineRequest } from "./engine-client.js";
 import { LABEL } from "./labels.js";
 import type {
   ContainerStats,
