@@ -11,7 +11,15 @@ import { canonicalJson } from "./pods/spec-hash.js";
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 /** fs.watch can miss events (a replaced directory, some editors): rescan on a timer as well. */
 const RESCAN_INTERVAL_MS = 5000;
-const DEBOUNCE_MS = 100;
+/** A burst of directory events (a file being written) is read once more after it settles. */
+const SETTLE_MS = 100;
+
+/**
+ * A tentative scan reads at the first sign of a change, so a new manifest starts at once; it
+ * takes only files that parse, since the file may still be half-written. The settled scan after
+ * the burst is the one that reports problems.
+ */
+type ScanKind = "tentative" | "settled";
 
 interface FileState {
   text: string;
@@ -27,9 +35,11 @@ export class StaticPodSource {
   private files = new Map<string, FileState>();
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
-  private debounce?: NodeJS.Timeout;
+  private settle?: NodeJS.Timeout;
   private dirProblem?: string;
   private scanning?: Promise<void>;
+  /** A scan asked for while one was reading, which may have read too early. */
+  private queued?: ScanKind;
   /** A scan has read the directory (or found it absent): absence from it now means "remove". */
   private scanned = false;
 
@@ -50,7 +60,8 @@ export class StaticPodSource {
 
   stop(): void {
     clearInterval(this.timer);
-    clearTimeout(this.debounce);
+    clearTimeout(this.settle);
+    this.queued = undefined;
     this.watcher?.close();
   }
 
@@ -74,8 +85,9 @@ export class StaticPodSource {
   private watchDir(): void {
     try {
       this.watcher = watch(this.dir, () => {
-        clearTimeout(this.debounce);
-        this.debounce = setTimeout(() => void this.scan(), DEBOUNCE_MS);
+        void this.scan("tentative");
+        clearTimeout(this.settle);
+        this.settle = setTimeout(() => void this.scan("settled"), SETTLE_MS);
       });
       this.watcher.on("error", () => {
         this.watcher?.close();
@@ -86,12 +98,21 @@ export class StaticPodSource {
     }
   }
 
-  private scan(): Promise<void> {
-    this.scanning ??= this.doScan().finally(() => (this.scanning = undefined));
+  private scan(kind: ScanKind = "settled"): Promise<void> {
+    if (this.scanning) {
+      this.queued = this.queued === "settled" ? "settled" : kind;
+      return this.scanning;
+    }
+    this.scanning = this.doScan(kind).finally(() => {
+      this.scanning = undefined;
+      const again = this.queued;
+      this.queued = undefined;
+      if (again) void this.scan(again);
+    });
     return this.scanning;
   }
 
-  private async doScan(): Promise<void> {
+  private async doScan(kind: ScanKind): Promise<void> {
     let names: string[];
     try {
       names = (await readdir(this.dir)).filter(isManifestName).sort();
@@ -112,7 +133,11 @@ export class StaticPodSource {
     for (const name of names) {
       const file = path.join(this.dir, name);
       const before = this.files.get(file);
-      const state = await this.readFile(file, before);
+      const read = await this.readFile(file, before);
+      // Tentatively, a file that does not parse (yet) stays as it was, or unknown if new.
+      const unsettled = kind === "tentative" && read.problem !== undefined;
+      if (unsettled && before === undefined) continue;
+      const state = unsettled && before ? { ...before } : read;
       if (state.pod) {
         const key = `${state.pod.namespace}/${state.pod.name}`;
         const owner = claimed.get(key);

@@ -28,7 +28,6 @@ const POD_COUNTS = (process.env["BENCH_PODS"] ?? "0,20,50").split(",").map(Numbe
 const IMAGE = "busybox:1.36";
 /** The npm packages the agent's code imports (kubernetes-types is types only). */
 const AGENT_DEPENDENCIES = [
-  "dockerode",
   "ws",
   "@grpc/grpc-js",
   "@grpc/proto-loader",

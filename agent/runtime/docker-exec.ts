@@ -1,23 +1,23 @@
 // The exec part of DockerRuntime, kept apart for its stream handling: run a command in a
 // container, demultiplex its output, read its exit code, and give up at a deadline. Engine
-// errors are thrown as dockerode raises them; DockerRuntime turns them into RuntimeErrors.
-import type Docker from "dockerode";
-import { Writable, type Duplex } from "node:stream";
+// errors are thrown as the client raises them; DockerRuntime turns them into RuntimeErrors.
+import type { IncomingMessage } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
+import { demuxer, type EngineClient } from "./engine-client.js";
 import { EXEC_OUTPUT_LIMIT, type ExecResult } from "./runtime.js";
 
 /** How often to ask for the exit code while the engine has not recorded it yet. */
 const EXIT_CODE_POLL_MS = 10;
 
 export async function dockerExec(
-  docker: Docker,
+  engine: EngineClient,
   id: string,
   cmd: string[],
   timeoutMs: number,
 ): Promise<ExecResult> {
   const output = new CappedOutput(EXEC_OUTPUT_LIMIT);
   let expired = false;
-  let stream: Duplex | undefined;
+  let stream: IncomingMessage | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<"expired">((resolve) => {
     timer = setTimeout(() => {
@@ -30,19 +30,30 @@ export async function dockerExec(
   });
 
   const run = async (): Promise<number | null> => {
-    const exec = await docker
-      .getContainer(id)
-      .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-    const started = await exec.start({});
+    const exec = await engine.json<{ Id: string }>({
+      method: "POST",
+      path: `/containers/${encodeURIComponent(id)}/exec`,
+      body: { Cmd: cmd, AttachStdout: true, AttachStderr: true },
+    });
+    // Without an Upgrade header the engine answers with the multiplexed output as the body
+    // and closes the connection when the command's output ends.
+    const started = await engine.stream({
+      method: "POST",
+      path: `/exec/${encodeURIComponent(exec.Id)}/start`,
+      body: { Detach: false, Tty: false },
+    });
     stream = started;
     if (expired) started.destroy();
     await new Promise<void>((resolve, reject) => {
-      docker.modem.demuxStream(started, output, output);
+      started.on(
+        "data",
+        demuxer((_stream, data) => output.write(data)),
+      );
       started.on("end", resolve);
       started.on("close", resolve);
       started.on("error", reject);
     });
-    return expired ? null : exitCode(exec, () => expired);
+    return expired ? null : exitCode(engine, exec.Id, () => expired);
   };
 
   const running = run();
@@ -63,9 +74,16 @@ export async function dockerExec(
  * The output stream ends when the command closes its stdout and stderr, but the engine records
  * the exit code from a separate event, so the first inspect can still see it running.
  */
-async function exitCode(exec: Docker.Exec, expired: () => boolean): Promise<number | null> {
+async function exitCode(
+  engine: EngineClient,
+  execId: string,
+  expired: () => boolean,
+): Promise<number | null> {
   for (;;) {
-    const info = await exec.inspect();
+    const info = await engine.json<{ Running: boolean; ExitCode: number | null }>({
+      method: "GET",
+      path: `/exec/${encodeURIComponent(execId)}/json`,
+    });
     if (!info.Running) return info.ExitCode;
     if (expired()) return null;
     await delay(EXIT_CODE_POLL_MS);
@@ -73,22 +91,18 @@ async function exitCode(exec: Docker.Exec, expired: () => boolean): Promise<numb
 }
 
 /** Keeps the first `limit` bytes written to it and drops the rest. */
-class CappedOutput extends Writable {
+class CappedOutput {
   private readonly chunks: Buffer[] = [];
   private size = 0;
 
-  constructor(private readonly limit: number) {
-    super();
-  }
+  constructor(private readonly limit: number) {}
 
-  override _write(chunk: unknown, _encoding: BufferEncoding, done: () => void): void {
+  write(chunk: Buffer): void {
     const room = this.limit - this.size;
-    if (room > 0 && Buffer.isBuffer(chunk)) {
-      const kept = chunk.subarray(0, room);
-      this.chunks.push(kept);
-      this.size += kept.length;
-    }
-    done();
+    if (room <= 0) return;
+    const kept = chunk.subarray(0, room);
+    this.chunks.push(kept);
+    this.size += kept.length;
   }
 
   text(): string {

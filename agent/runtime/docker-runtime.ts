@@ -1,10 +1,10 @@
-// ContainerRuntime on the local Docker engine through dockerode. Everything Docker-specific
-// (option names, status codes, stream formats, error shapes) stays in this file.
-import Docker from "dockerode";
-import { Readable, Writable } from "node:stream";
+// ContainerRuntime on the local Docker engine's HTTP API. Everything Docker-specific (paths,
+// field names, status codes, stream formats, error shapes) stays in this file and the two
+// beside it (docker-exec.ts, engine-client.ts).
+import type { IncomingMessage } from "node:http";
 import { finished } from "node:stream/promises";
-import { StringDecoder } from "node:string_decoder";
 import { dockerExec } from "./docker-exec.js";
+import { demuxer, EngineClient, isRecord, jsonLines, type EngineRequest } from "./engine-client.js";
 import { LABEL } from "./labels.js";
 import type {
   ContainerStats,
@@ -52,6 +52,36 @@ type OurLabels = Pick<
   | "gracePeriodSeconds"
 >;
 
+// The parts of the engine's answers this file reads.
+interface ContainerSummary {
+  Id: string;
+  State: string;
+  Status: string;
+  Labels: Record<string, string> | null;
+}
+
+interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Image: string;
+  Config: { Image: string; Labels: Record<string, string> | null; Tty: boolean };
+  State: {
+    Status: string;
+    Error: string;
+    ExitCode: number;
+    OOMKilled: boolean;
+    StartedAt: string;
+    FinishedAt: string;
+  };
+  NetworkSettings?: { Networks?: Record<string, { IPAddress: string }> | null };
+}
+
+interface RawStats {
+  cpu_stats: { cpu_usage: { total_usage: number } };
+  memory_stats: { usage?: number; stats?: Record<string, number> };
+}
+
 interface CacheEntry {
   /** The list's State and Status text when this was inspected; any change means re-inspect. */
   stamp: string;
@@ -61,31 +91,37 @@ interface CacheEntry {
 }
 
 export class DockerRuntime implements ContainerRuntime {
-  private readonly docker: Docker;
+  private readonly engine: EngineClient;
   private readonly socketPath: string;
   private readonly inspected = new Map<string, CacheEntry>();
 
   constructor(opts: { socketPath?: string } = {}) {
     this.socketPath = opts.socketPath ?? DEFAULT_SOCKET;
-    this.docker = new Docker({ socketPath: this.socketPath });
+    this.engine = new EngineClient(this.socketPath);
   }
 
   async version(): Promise<string> {
-    const v = await this.call("version", () => this.docker.version());
+    const v = await this.call("version", () =>
+      this.engine.json<{ Version: string }>({ method: "GET", path: "/version" }),
+    );
     return `docker://${v.Version}`;
   }
 
   /** `one-shot` skips the engine's second reading, which otherwise costs a second per call. */
   async stats(id: string): Promise<ContainerStats | undefined> {
-    let raw: Docker.ContainerStats;
+    let raw: RawStats;
     try {
-      raw = await this.docker.getContainer(id).stats({ stream: false, "one-shot": true });
+      raw = await this.engine.json<RawStats>({
+        method: "GET",
+        path: `${containerPath(id)}/stats`,
+        query: { stream: false, "one-shot": true },
+      });
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw this.toError(e, `stats ${id}`);
     }
     const memory = raw.memory_stats;
-    const inactive = memory.stats?.total_inactive_file ?? memory.stats?.["inactive_file"] ?? 0;
+    const inactive = memory.stats?.["total_inactive_file"] ?? memory.stats?.["inactive_file"] ?? 0;
     return {
       cpuNanos: raw.cpu_stats.cpu_usage.total_usage,
       memoryWorkingSetBytes: Math.max(0, (memory.usage ?? 0) - inactive),
@@ -96,7 +132,11 @@ export class DockerRuntime implements ContainerRuntime {
     const label = [`${LABEL.node}=${filter.node}`];
     if (filter.podUid !== undefined) label.push(`${LABEL.podUid}=${filter.podUid}`);
     const infos = await this.call("list containers", () =>
-      this.docker.listContainers({ all: true, filters: { label } }),
+      this.engine.json<ContainerSummary[]>({
+        method: "GET",
+        path: "/containers/json",
+        query: { all: true, filters: { label } },
+      }),
     );
     const seen = new Set(infos.map((i) => i.Id));
     const observed = await Promise.all(
@@ -143,7 +183,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async imagePresent(ref: string): Promise<boolean> {
     try {
-      await this.docker.getImage(ref).inspect();
+      await this.engine.json({ method: "GET", path: `/images/${ref}/json` });
       return true;
     } catch (e) {
       if (statusOf(e) === 404) return false;
@@ -158,13 +198,15 @@ export class DockerRuntime implements ContainerRuntime {
   ): Promise<void> {
     const operation = `pull ${ref}`;
     const { repo, tag } = splitImageRef(ref);
-    const options = { fromImage: repo, tag };
     const stream = await this.call(
       operation,
       () =>
-        credentials
-          ? this.docker.createImage(toAuthConfig(credentials), options)
-          : this.docker.createImage(options),
+        this.engine.stream({
+          method: "POST",
+          path: "/images/create",
+          query: { fromImage: repo, tag },
+          ...(credentials && { headers: { "X-Registry-Auth": registryAuth(credentials) } }),
+        }),
       (msg) => new ImageNotFoundError(ref, msg, { operation, statusCode: 404 }),
       (msg, statusCode) => new ImagePullError(ref, msg, { operation, statusCode }),
     );
@@ -177,11 +219,9 @@ export class DockerRuntime implements ContainerRuntime {
         if (err) reject(err);
         else resolve();
       };
-      // Own line parser rather than modem.followProgress, whose JSON.parse throws inside the
-      // stream callback on a garbled line and would take the whole agent down.
       stream.on(
         "data",
-        lineParser((obj) => {
+        jsonLines((obj) => {
           const error = pullError(obj);
           if (error !== undefined) failure ??= error;
           else onProgress(toProgress(obj));
@@ -199,25 +239,42 @@ export class DockerRuntime implements ContainerRuntime {
 
   async create(spec: ContainerSpec): Promise<string> {
     const operation = `create ${spec.name}`;
-    const container = await this.call(
+    const created = await this.call(
       operation,
-      () => this.docker.createContainer(toCreateOptions(spec)),
+      () =>
+        this.engine.json<{ Id: string }>({
+          method: "POST",
+          path: "/containers/create",
+          query: { name: spec.name },
+          body: toCreateBody(spec),
+        }),
       (msg) => new ImageNotFoundError(spec.image, msg, { operation, statusCode: 404 }),
     );
-    return container.id;
+    return created.Id;
   }
 
   async start(id: string): Promise<void> {
-    await this.tolerating([304], id, "start", (c) => c.start());
+    await this.tolerating([304], id, "start", {
+      method: "POST",
+      path: `${containerPath(id)}/start`,
+    });
   }
 
   async stop(id: string, gracePeriodSeconds: number): Promise<void> {
     // The engine sends the image's stop signal, waits `t` seconds, then SIGKILLs.
-    await this.tolerating([304, 404], id, "stop", (c) => c.stop({ t: gracePeriodSeconds }));
+    await this.tolerating([304, 404], id, "stop", {
+      method: "POST",
+      path: `${containerPath(id)}/stop`,
+      query: { t: gracePeriodSeconds },
+    });
   }
 
   async remove(id: string): Promise<void> {
-    await this.tolerating([404], id, "remove", (c) => c.remove({ force: true, v: true }));
+    await this.tolerating([404], id, "remove", {
+      method: "DELETE",
+      path: containerPath(id),
+      query: { force: true, v: true },
+    });
     this.inspected.delete(id);
   }
 
@@ -225,14 +282,14 @@ export class DockerRuntime implements ContainerRuntime {
     const operation = `exec ${id}`;
     return this.call(
       operation,
-      () => dockerExec(this.docker, id, cmd, timeoutMs),
+      () => dockerExec(this.engine, id, cmd, timeoutMs),
       (msg) => new ContainerNotFoundError(id, msg, { operation }),
     );
   }
 
   events(node: string, onEvent: (e: RuntimeEvent) => void, signal: AbortSignal): void {
     const operation = "watch events";
-    let stream: Readable | undefined;
+    let stream: IncomingMessage | undefined;
     let done = signal.aborted;
     const onAbort = () => {
       done = true;
@@ -248,23 +305,16 @@ export class DockerRuntime implements ContainerRuntime {
     };
     if (done) return;
     signal.addEventListener("abort", onAbort, { once: true });
-    const filters: Docker.GetEventsOptions["filters"] = {
-      type: ["container"],
-      label: [`${LABEL.node}=${node}`],
-    };
-    this.docker.getEvents({ filters }).then(
+    const filters = { type: ["container"], label: [`${LABEL.node}=${node}`] };
+    this.engine.stream({ method: "GET", path: "/events", query: { filters } }).then(
       (s) => {
-        if (!(s instanceof Readable)) {
-          disconnect(new RuntimeError("event stream is not readable", { operation }));
-          return;
-        }
         stream = s;
         if (done) return void s.destroy();
         const ended = () =>
           disconnect(new RuntimeUnavailableError("docker event stream ended", { operation }));
         s.on(
           "data",
-          lineParser((obj) => {
+          jsonLines((obj) => {
             const ev = toContainerEvent(obj);
             if (ev !== undefined && !done) onEvent(ev);
           }),
@@ -285,31 +335,40 @@ export class DockerRuntime implements ContainerRuntime {
     const operation = `logs ${id}`;
     const notFound = (msg: string) => new ContainerNotFoundError(id, msg, { operation });
     // Docker frames the output with 8-byte stream headers only when the container has no TTY.
-    const info = await this.call(operation, () => this.docker.getContainer(id).inspect(), notFound);
-    let stream: Readable;
+    const info = await this.call(
+      operation,
+      () =>
+        this.engine.json<ContainerInspect>({ method: "GET", path: `${containerPath(id)}/json` }),
+      notFound,
+    );
+    let stream: IncomingMessage;
     try {
-      stream = await this.openLogs(id, opts);
+      // Streamed as it comes, so a large log never sits in the agent's memory at once.
+      // Destroying the response closes the engine connection, so a cancelled follow stops there.
+      stream = await this.engine.stream({
+        method: "GET",
+        path: `${containerPath(id)}/logs`,
+        query: {
+          follow: opts.follow,
+          stdout: true,
+          stderr: true,
+          timestamps: opts.timestamps,
+          tail: opts.tail === undefined ? "all" : String(opts.tail),
+        },
+        signal: opts.signal,
+      });
     } catch (e) {
       if (opts.signal.aborted) return;
       throw this.toError(e, operation, notFound);
     }
-    // Destroying the response closes the engine connection, so a cancelled follow stops there.
     const onAbort = () => stream.destroy();
     opts.signal.addEventListener("abort", onAbort, { once: true });
     // An abort that came while the request was answered fired before the listener was there.
     if (opts.signal.aborted) stream.destroy();
-    if (info.Config.Tty) {
-      stream.on("data", (chunk: Buffer) => onChunk("stdout", chunk));
-    } else {
-      const sink = (name: LogStream) =>
-        new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            onChunk(name, chunk);
-            done();
-          },
-        });
-      this.docker.modem.demuxStream(stream, sink("stdout"), sink("stderr"));
-    }
+    stream.on(
+      "data",
+      info.Config.Tty ? (chunk: Buffer) => onChunk("stdout", chunk) : demuxer(onChunk),
+    );
     try {
       await finished(stream);
     } catch (e) {
@@ -319,39 +378,12 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  /**
-   * The engine's log endpoint as a stream. dockerode's own `logs` reads the whole body into one
-   * buffer unless following, which for a large log would sit in the agent's memory at once.
-   */
-  private openLogs(id: string, opts: LogOptions): Promise<Readable> {
-    return new Promise((resolve, reject) => {
-      this.docker.modem.dial(
-        {
-          path: `/containers/${encodeURIComponent(id)}/logs?`,
-          method: "GET",
-          isStream: true,
-          abortSignal: opts.signal,
-          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
-          options: {
-            follow: opts.follow,
-            stdout: true,
-            stderr: true,
-            timestamps: opts.timestamps,
-            tail: opts.tail === undefined ? "all" : String(opts.tail),
-          },
-        },
-        (error, result) => {
-          if (error) reject(error);
-          else if (result instanceof Readable) resolve(result);
-          else reject(new RuntimeError("log stream is not readable", { operation: `logs ${id}` }));
-        },
-      );
-    });
-  }
-
-  private async inspectRaw(id: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  private async inspectRaw(id: string): Promise<ContainerInspect | undefined> {
     try {
-      return await this.docker.getContainer(id).inspect();
+      return await this.engine.json<ContainerInspect>({
+        method: "GET",
+        path: `${containerPath(id)}/json`,
+      });
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw this.toError(e, `inspect ${id}`);
@@ -363,11 +395,11 @@ export class DockerRuntime implements ContainerRuntime {
     ok: number[],
     id: string,
     verb: string,
-    fn: (c: Docker.Container) => Promise<unknown>,
+    req: EngineRequest,
   ): Promise<void> {
     const operation = `${verb} ${id}`;
     try {
-      await fn(this.docker.getContainer(id));
+      await this.engine.json(req);
     } catch (e) {
       const status = statusOf(e);
       if (status !== undefined && ok.includes(status)) return;
@@ -408,33 +440,37 @@ export class DockerRuntime implements ContainerRuntime {
       );
     }
     const status = statusOf(e);
-    const msg = engineMessage(e);
+    const msg = e instanceof Error ? e.message : String(e);
     if (status === 404 && notFound) return notFound(msg);
     if (other) return other(msg, status);
     return new RuntimeError(msg, { operation, statusCode: status, cause: e });
   }
 }
 
-function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+function containerPath(id: string): string {
+  return `/containers/${encodeURIComponent(id)}`;
+}
+
+/** The body of POST /containers/create (the name goes in the query). */
+function toCreateBody(spec: ContainerSpec): Record<string, unknown> {
   const exposed: Record<string, Record<string, never>> = {};
-  const bindings: Record<string, Docker.PortBinding[]> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of spec.ports) {
     const key = `${p.containerPort}/${p.protocol.toLowerCase()}`;
     exposed[key] = {};
     if (p.hostPort === undefined) continue;
     (bindings[key] ??= []).push({ HostIp: p.hostIP ?? "", HostPort: String(p.hostPort) });
   }
-  const mounts: Docker.MountSettings[] = spec.mounts.map((m) => ({
+  const mounts = spec.mounts.map((m) => ({
     Type: m.type,
     Source: m.type === "bind" ? (m.source ?? "") : "",
     Target: m.target,
     ReadOnly: m.readOnly,
     ...(m.propagation !== undefined && { BindOptions: { Propagation: m.propagation } }),
-    // 0o1777 is Docker's own tmpfs default; the type wants it spelled out.
+    // 0o1777 is Docker's own tmpfs default, spelled out.
     ...(m.sizeBytes !== undefined && { TmpfsOptions: { SizeBytes: m.sizeBytes, Mode: 0o1777 } }),
   }));
   return {
-    name: spec.name,
     Image: spec.image,
     ...(spec.entrypoint !== undefined && { Entrypoint: spec.entrypoint }),
     ...(spec.cmd !== undefined && { Cmd: spec.cmd }),
@@ -464,14 +500,20 @@ function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
 }
 
 /**
- * The engine's X-Registry-Auth shape. Only username and password: the engine ignores a
- * config.json-style `auth` field, so a base64 `user:pass` must be decoded before it gets here.
+ * The engine's X-Registry-Auth header: URL-safe base64 (with padding) of the auth JSON. Only
+ * username and password: the engine ignores a config.json-style `auth` field, so a base64
+ * `user:pass` must be decoded before it gets here.
  */
-function toAuthConfig(c: RegistryCredentials): Docker.AuthConfig {
-  return { username: c.username, password: c.password, serveraddress: c.serverAddress };
+export function registryAuth(c: RegistryCredentials): string {
+  const json = JSON.stringify({
+    username: c.username,
+    password: c.password,
+    serveraddress: c.serverAddress,
+  });
+  return Buffer.from(json).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 }
 
-function fromInspect(info: Docker.ContainerInspectInfo): ObservedContainer | undefined {
+function fromInspect(info: ContainerInspect): ObservedContainer | undefined {
   const labels = parseLabels(info.Config?.Labels);
   const status = info.State?.Status;
   const createdAt = parseTime(info.Created);
@@ -497,7 +539,7 @@ function fromInspect(info: Docker.ContainerInspectInfo): ObservedContainer | und
 }
 
 /** The container's address on its first network; host-networked containers have none. */
-function bridgeAddress(info: Docker.ContainerInspectInfo): string | undefined {
+function bridgeAddress(info: ContainerInspect): string | undefined {
   const networks = Object.values(info.NetworkSettings?.Networks ?? {});
   return networks.find((n) => n.IPAddress)?.IPAddress || undefined;
 }
@@ -542,23 +584,6 @@ export function splitImageRef(ref: string): { repo: string; tag: string } {
   return { repo: ref, tag: "latest" };
 }
 
-/** Newline-delimited JSON from a byte stream whose chunks may split lines and characters. */
-function lineParser(onObject: (obj: Record<string, unknown>) => void): (chunk: unknown) => void {
-  const decoder = new StringDecoder("utf8");
-  let buf = "";
-  return (chunk) => {
-    buf += typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? decoder.write(chunk) : "";
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      // A garbled line is skipped; the next relist corrects anything it carried.
-      const obj = line === "" ? undefined : safeParse(line);
-      if (isRecord(obj)) onObject(obj);
-    }
-  };
-}
-
 function toContainerEvent(obj: Record<string, unknown>): RuntimeEvent | undefined {
   const actor = isRecord(obj.Actor) ? obj.Actor : {};
   const attrs = isRecord(actor.Attributes) ? actor.Attributes : {};
@@ -593,28 +618,6 @@ function isRunState(s: unknown): s is ContainerRunState {
   return typeof s === "string" && RUN_STATES.includes(s);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
-}
-
 function statusOf(e: unknown): number | undefined {
   return isRecord(e) && typeof e.statusCode === "number" ? e.statusCode : undefined;
-}
-
-/** The engine's own words: docker-modem keeps the body as `json` for plain requests, but for
- * streaming endpoints only inside its "(HTTP code N) reason - message " text. */
-function engineMessage(e: unknown): string {
-  if (!isRecord(e)) return String(e);
-  const json = Buffer.isBuffer(e.json) ? safeParse(e.json.toString()) : e.json;
-  if (isRecord(json) && typeof json.message === "string") return json.message;
-  const text = e instanceof Error ? e.message : String(e);
-  return /^\(HTTP code \d+\) .*? - ([\s\S]*?) ?$/.exec(text)?.[1] ?? text;
-}
-
-function safeParse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
 }
