@@ -61,7 +61,9 @@ export class DaemonSetController {
   start(): void {
     this.unwatch.push(
       this.store.watch<DaemonSet & KubeObject>("DaemonSet", (e) => this.queue.add(keyOf(e.object))),
-      this.store.watch<Node & KubeObject>("Node", () => this.enqueueAll()),
+      // A node change can only change where DaemonSets run, never orphan a pod: listing every
+      // pod for it (as enqueueAll does) would cost O(pods) per heartbeat-driven node write.
+      this.store.watch<Node & KubeObject>("Node", () => this.enqueueDaemonSets()),
       this.store.watch<Pod & KubeObject>("Pod", (e) => {
         const owner = daemonSetOwner(e.object);
         if (owner) this.queue.add(`${e.object.metadata?.namespace ?? "default"}/${owner.name}`);
@@ -78,11 +80,15 @@ export class DaemonSetController {
     this.queue.stop();
   }
 
-  /** Every DaemonSet, and every DaemonSet some pod names as owner (it may be gone). */
-  private enqueueAll(): void {
+  private enqueueDaemonSets(): void {
     for (const ds of this.store.list<DaemonSet & KubeObject>("DaemonSet").items) {
       this.queue.add(keyOf(ds));
     }
+  }
+
+  /** Every DaemonSet, and every DaemonSet some pod names as owner (it may be gone). */
+  private enqueueAll(): void {
+    this.enqueueDaemonSets();
     for (const pod of this.store.list<Pod & KubeObject>("Pod").items) {
       const owner = daemonSetOwner(pod);
       if (owner) this.queue.add(`${pod.metadata?.namespace ?? "default"}/${owner.name}`);
@@ -99,24 +105,30 @@ export class DaemonSetController {
     const [namespace = "default", name = ""] = key.split("/");
     const ds = this.store.get<DaemonSet & KubeObject>("DaemonSet", namespace, name);
     const live = ds && !ds.metadata?.deletionTimestamp ? ds : undefined;
+    // Pods listed once per sync: the list is the sync's main cost on a large fleet.
+    const owned: (Pod & KubeObject)[] = [];
     // Pods of a deleted DaemonSet, or of an earlier one of the same name, are terminated; until
     // they are gone they hold their nodes, so a recreated DaemonSet never runs two pods on one.
     for (const pod of this.ownedPods(namespace, name)) {
       if (pod.metadata?.deletionTimestamp || daemonSetOwner(pod)?.uid === live?.metadata?.uid) {
+        owned.push(pod);
         continue;
       }
       this.deletePod(
         pod,
         live ? `it belongs to an earlier DaemonSet ${key}` : `DaemonSet ${key} deleted`,
       );
+      const terminating = this.store.get<Pod & KubeObject>(
+        "Pod",
+        namespace,
+        pod.metadata.name ?? "",
+      );
+      if (terminating && terminating.metadata.uid === pod.metadata.uid) owned.push(terminating);
     }
     if (!live) {
       this.pruneRevisionsOfDeleted(namespace, name);
       return;
     }
-    const owned = this.ownedPods(namespace, name).filter(
-      (p) => daemonSetOwner(p)?.uid === live.metadata?.uid || p.metadata?.deletionTimestamp,
-    );
     this.syncLive(live, owned);
   }
 
