@@ -41,7 +41,7 @@ interface Result {
   idle: Phase;
   applyToRunning: Phase;
   rollingUpdate: Phase;
-  reconnectStorm: Phase & PodContinuity & { hubRestartSeconds: number };
+  reconnectStorm: Phase & PodContinuity & { hubRestartSeconds: number; agentsBackSeconds: number };
 }
 
 function dsManifest(generation: string): string {
@@ -323,6 +323,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       timeoutMs: minutes(10),
       intervalMs: 50,
     });
+    const agentsBackSeconds = round((performance.now() - killedAt) / 1000);
     await waitFor(() => rolledOut(client, nodes), {
       what: "every pod ready again",
       timeoutMs: minutes(5),
@@ -337,7 +338,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       idle,
       applyToRunning,
       rollingUpdate,
-      reconnectStorm: { ...storm, ...continuity, hubRestartSeconds },
+      reconnectStorm: { ...storm, ...continuity, hubRestartSeconds, agentsBackSeconds },
     };
   } finally {
     fleet?.stop();
@@ -386,7 +387,7 @@ function table(results: Result[]): string {
         r.reconnectStorm.seconds,
         r.reconnectStorm.hubCpuPct,
         r.reconnectStorm.hubRssMbMax,
-        `restart ${r.reconnectStorm.hubRestartSeconds}s, kept ${r.reconnectStorm.kept}, lost ${r.reconnectStorm.lost}, created ${r.reconnectStorm.created}, not running ${r.reconnectStorm.notRunning}`,
+        `restart ${r.reconnectStorm.hubRestartSeconds}s, agents back ${r.reconnectStorm.agentsBackSeconds}s, kept ${r.reconnectStorm.kept}, lost ${r.reconnectStorm.lost}, created ${r.reconnectStorm.created}, not running ${r.reconnectStorm.notRunning}`,
       ],
     ]),
   ].map((row) => row.map(String));

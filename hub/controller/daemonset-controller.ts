@@ -11,6 +11,7 @@ import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
 import { REVISION_HASH_LABEL, revisionHash, templateHash } from "./template-hash.js";
 import { WorkQueue } from "./work-queue.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
+import { ObjectCache } from "./object-cache.js";
 
 const COMPONENT = "daemonset-controller";
 const DEFAULT_REVISION_HISTORY_LIMIT = 10;
@@ -32,6 +33,9 @@ export class DaemonSetController {
   private readonly unwatch: (() => void)[] = [];
   private minReadyTimer?: NodeJS.Timeout;
   private readonly failedBackoff = new FailedPodBackoff();
+  /** Every sync reads all nodes and its DaemonSet's pods: from memory, not from the store. */
+  private readonly nodes: ObjectCache<Node & KubeObject>;
+  private readonly pods: ObjectCache<Pod & KubeObject>;
 
   constructor(
     private readonly store: Store,
@@ -56,18 +60,19 @@ export class DaemonSetController {
           retryInMs,
         }),
     );
+    // A node change can only change where DaemonSets run, never orphan a pod.
+    this.nodes = new ObjectCache(store, "Node", undefined, () => this.enqueueDaemonSets());
+    this.pods = new ObjectCache(store, "Pod", ownerKey, (e) => {
+      const key = ownerKey(e.object);
+      if (key !== undefined) this.queue.add(key);
+    });
   }
 
   start(): void {
+    this.nodes.start();
+    this.pods.start();
     this.unwatch.push(
       this.store.watch<DaemonSet & KubeObject>("DaemonSet", (e) => this.queue.add(keyOf(e.object))),
-      // A node change can only change where DaemonSets run, never orphan a pod: listing every
-      // pod for it (as enqueueAll does) would cost O(pods) per heartbeat-driven node write.
-      this.store.watch<Node & KubeObject>("Node", () => this.enqueueDaemonSets()),
-      this.store.watch<Pod & KubeObject>("Pod", (e) => {
-        const owner = daemonSetOwner(e.object);
-        if (owner) this.queue.add(`${e.object.metadata?.namespace ?? "default"}/${owner.name}`);
-      }),
     );
     this.enqueueAll();
     // Availability after minReadySeconds is a matter of time, not of an event.
@@ -77,6 +82,8 @@ export class DaemonSetController {
   stop(): void {
     clearInterval(this.minReadyTimer);
     for (const u of this.unwatch) u();
+    this.nodes.stop();
+    this.pods.stop();
     this.queue.stop();
   }
 
@@ -89,27 +96,17 @@ export class DaemonSetController {
   /** Every DaemonSet, and every DaemonSet some pod names as owner (it may be gone). */
   private enqueueAll(): void {
     this.enqueueDaemonSets();
-    for (const pod of this.store.list<Pod & KubeObject>("Pod").items) {
-      const owner = daemonSetOwner(pod);
-      if (owner) this.queue.add(`${pod.metadata?.namespace ?? "default"}/${owner.name}`);
-    }
-  }
-
-  private ownedPods(namespace: string, name: string): (Pod & KubeObject)[] {
-    return this.store
-      .list<Pod & KubeObject>("Pod", { namespace })
-      .items.filter((p) => daemonSetOwner(p)?.name === name);
+    for (const key of this.pods.indexKeys()) this.queue.add(key);
   }
 
   private sync(key: string): void {
     const [namespace = "default", name = ""] = key.split("/");
     const ds = this.store.get<DaemonSet & KubeObject>("DaemonSet", namespace, name);
     const live = ds && !ds.metadata?.deletionTimestamp ? ds : undefined;
-    // Pods listed once per sync: the list is the sync's main cost on a large fleet.
     const owned: (Pod & KubeObject)[] = [];
     // Pods of a deleted DaemonSet, or of an earlier one of the same name, are terminated; until
     // they are gone they hold their nodes, so a recreated DaemonSet never runs two pods on one.
-    for (const pod of this.ownedPods(namespace, name)) {
+    for (const pod of this.pods.indexed(key)) {
       if (pod.metadata?.deletionTimestamp || daemonSetOwner(pod)?.uid === live?.metadata?.uid) {
         owned.push(pod);
         continue;
@@ -140,7 +137,7 @@ export class DaemonSetController {
     const plan = planDaemonSet({
       ds,
       currentHash: hash,
-      nodes: this.store.list<Node & KubeObject>("Node").items,
+      nodes: this.nodes.list(),
       pods: ownedByThis,
       place: (node) => nodeShouldRunDaemonPod(node, templateSpec),
       now: Date.now(),
@@ -351,6 +348,12 @@ function randomSuffix(): string {
 
 function daemonSetOwner(pod: Pod) {
   return pod.metadata?.ownerReferences?.find((r) => r.kind === "DaemonSet" && r.controller);
+}
+
+/** `namespace/name` of the DaemonSet that controls the pod. */
+function ownerKey(pod: Pod & KubeObject): string | undefined {
+  const owner = daemonSetOwner(pod);
+  return owner ? `${pod.metadata.namespace ?? "default"}/${owner.name}` : undefined;
 }
 
 function keyOf(o: { metadata?: { namespace?: string; name?: string } }): string {
