@@ -48,7 +48,7 @@ export class DaemonSetController {
       (key) => {
         const started = performance.now();
         try {
-          this.sync(key);
+          return this.sync(key, started);
         } finally {
           observeSync((performance.now() - started) / 1000);
         }
@@ -99,7 +99,8 @@ export class DaemonSetController {
     for (const key of this.pods.indexKeys()) this.queue.add(key);
   }
 
-  private sync(key: string): void {
+  /** Returns how long it took to read and plan: what every sync of the key costs, however little it changes. */
+  private sync(key: string, started: number): number {
     const [namespace = "default", name = ""] = key.split("/");
     const ds = this.store.get<DaemonSet & KubeObject>("DaemonSet", namespace, name);
     const live = ds && !ds.metadata?.deletionTimestamp ? ds : undefined;
@@ -124,12 +125,16 @@ export class DaemonSetController {
     }
     if (!live) {
       this.pruneRevisionsOfDeleted(namespace, name);
-      return;
+      return performance.now() - started;
     }
-    this.syncLive(live, owned);
+    return this.syncLive(live, owned, started);
   }
 
-  private syncLive(ds: DaemonSet & KubeObject, ownedByThis: (Pod & KubeObject)[]): void {
+  private syncLive(
+    ds: DaemonSet & KubeObject,
+    ownedByThis: (Pod & KubeObject)[],
+    started: number,
+  ): number {
     const template = ds.spec?.template ?? {};
     const hash = templateHash(template);
     const revisions = this.ensureRevision(ds, hash, ownedByThis);
@@ -142,6 +147,7 @@ export class DaemonSetController {
       place: (node) => nodeShouldRunDaemonPod(node, templateSpec),
       now: Date.now(),
     });
+    const planned = performance.now() - started;
     const actions = this.pacedFailedPods(ds, plan.actions);
     this.store.transaction(() => {
       for (const action of actions) this.apply(ds, hash, revisions, action);
@@ -149,6 +155,7 @@ export class DaemonSetController {
     if (canonicalJson(ds.status ?? {}) !== canonicalJson(plan.status)) {
       this.store.updateStatus({ ...ds, status: plan.status });
     }
+    return planned;
   }
 
   /**

@@ -48,6 +48,26 @@ describe("WorkQueue", () => {
     q.stop();
   });
 
+  it("paces by the cost a sync reports, not by all of its time", async () => {
+    let offset = 0;
+    const synced: string[] = [];
+    const q = new WorkQueue(
+      (key) => {
+        synced.push(key);
+        offset += 1000;
+        return 0;
+      },
+      () => {},
+      3,
+      () => performance.now() + offset,
+    );
+    q.add("a");
+    await waitFor(() => synced.length === 1, { what: "the first sync" });
+    q.add("a");
+    await waitFor(() => synced.length === 2, { what: "the second sync, unpaced" });
+    q.stop();
+  });
+
   it("does not pace with a factor of 0", async () => {
     const { q, synced } = queue(20, 0);
     q.add("a");

@@ -3,8 +3,10 @@
  * sync runs is synced again afterwards; a failed sync is retried with back-off. One key is
  * processed at a time, so syncs of one DaemonSet never overlap.
  *
- * Syncs of one key are paced by their own cost: after a sync that took d ms the key waits
- * `paceFactor` × d ms before the next one. A sync over a small fleet takes a millisecond and is
+ * Syncs of one key are paced by their own fixed cost: after a sync whose reading and planning
+ * took d ms (what it returns; all of its time if it returns nothing) the key waits
+ * `paceFactor` × d ms before the next one. The writes a sync makes are not counted: they are the
+ * work itself, and a rollout's waves must not wait for having done it. A sync over a small fleet takes a millisecond and is
  * never held back; one over ten thousand nodes, woken by every agent of a reconnect storm, runs
  * at most every few hundred ms and takes all the changes since in one go, leaving the rest of the
  * CPU to the agents' sessions.
@@ -21,7 +23,7 @@ export class WorkQueue {
   private stopped = false;
 
   constructor(
-    private readonly sync: (key: string) => void,
+    private readonly sync: (key: string) => number | void,
     private readonly onError: (key: string, err: unknown, retryInMs: number) => void,
     private readonly paceFactor = DEFAULT_PACE_FACTOR,
     private readonly now: () => number = () => performance.now(),
@@ -56,8 +58,9 @@ export class WorkQueue {
         continue;
       }
       const started = this.now();
+      let cost: number | void = undefined;
       try {
-        this.sync(key);
+        cost = this.sync(key);
         this.retries.delete(key);
       } catch (err) {
         const attempt = (this.retries.get(key) ?? 0) + 1;
@@ -67,7 +70,7 @@ export class WorkQueue {
         this.later(delay, () => this.add(key));
       } finally {
         const ended = this.now();
-        this.notBefore.set(key, ended + this.paceFactor * (ended - started));
+        this.notBefore.set(key, ended + this.paceFactor * (cost ?? ended - started));
       }
     }
     this.draining = false;
@@ -82,5 +85,5 @@ export class WorkQueue {
   }
 }
 
-/** Syncs of one busy key take at most 1 / (1 + 3) of the hub's time. */
+/** The fixed cost of syncs of one busy key takes at most 1 / (1 + 3) of the hub's time. */
 export const DEFAULT_PACE_FACTOR = 3;
