@@ -33,6 +33,8 @@ interface Phase {
   seconds: number;
   hubCpuPct: number;
   hubRssMbMax: number;
+  /** The simulator's worker processes together, to tell a slow hub from a slow simulator. */
+  simCpuPct: number;
 }
 
 interface Result {
@@ -133,12 +135,17 @@ class HubUnderTest {
 /** Samples a process's RSS while a phase runs, and its CPU over the phase. */
 class PhaseMeter {
   private readonly ticks0: number;
+  private readonly simTicks0: number;
   private readonly t0 = performance.now();
   private rssMax = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: () => number) {
+  constructor(
+    private readonly pid: () => number,
+    private readonly simPids: () => number[],
+  ) {
     this.ticks0 = processTicks(pid());
+    this.simTicks0 = sumTicks(simPids());
     this.sample();
     this.timer = setInterval(() => this.sample(), 250);
   }
@@ -157,12 +164,18 @@ class PhaseMeter {
     this.sample();
     const seconds = (performance.now() - this.t0) / 1000;
     const ticks = processTicks(this.pid()) - this.ticks0 + ticksBefore;
+    const pct = (t: number) => round((100 * t) / CLOCK_TICKS / seconds);
     return {
       seconds: round(seconds),
-      hubCpuPct: round((100 * ticks) / CLOCK_TICKS / seconds),
+      hubCpuPct: pct(ticks),
       hubRssMbMax: round(this.rssMax / 1024),
+      simCpuPct: pct(sumTicks(this.simPids()) - this.simTicks0),
     };
   }
+}
+
+function sumTicks(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + processTicks(pid), 0);
 }
 
 class Fleet {
@@ -218,8 +231,8 @@ class Fleet {
     }
   }
 
-  get url(): string {
-    return this.hubUrl;
+  get pids(): number[] {
+    return this.workers.flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
   }
 }
 
@@ -269,9 +282,10 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
     await hub.start();
     const pid = () => hub.pid;
 
-    let meter = new PhaseMeter(pid);
     const f = new Fleet(nodes, workers, hub.url);
     fleet = f;
+    const sim = () => f.pids;
+    let meter = new PhaseMeter(pid, sim);
     await waitFor(() => f.total().connected === nodes, {
       what: `${nodes} agents connected`,
       timeoutMs: minutes(10),
@@ -284,11 +298,11 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
     });
     const fleetUp = meter.end();
 
-    meter = new PhaseMeter(pid);
+    meter = new PhaseMeter(pid, sim);
     await delay(IDLE_S * 1000);
     const idle = meter.end();
 
-    meter = new PhaseMeter(pid);
+    meter = new PhaseMeter(pid, sim);
     await client.apply(dsManifest("1"), "bench");
     await waitFor(() => rolledOut(client, nodes), {
       what: "the DaemonSet running on every node",
@@ -297,7 +311,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
     });
     const applyToRunning = meter.end();
 
-    meter = new PhaseMeter(pid);
+    meter = new PhaseMeter(pid, sim);
     await client.apply(dsManifest("2"), "bench");
     await waitFor(() => rolledOut(client, nodes), {
       what: "the rolling update done on every node",
@@ -312,7 +326,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
 
     const before = await podsOnNodes(client);
     await f.mark();
-    meter = new PhaseMeter(pid);
+    meter = new PhaseMeter(pid, sim);
     const ticksBeforeKill = processTicks(hub.pid);
     const killedAt = performance.now();
     await hub.kill("SIGKILL");
@@ -354,42 +368,30 @@ function round(n: number): number {
 
 function table(results: Result[]): string {
   const rows = [
-    ["nodes", "phase", "seconds", "hub CPU %", "hub RSS MB (max)", "notes"],
-    ...results.flatMap((r) => [
-      [
+    ["nodes", "phase", "seconds", "hub CPU %", "hub RSS MB (max)", "sim CPU %", "notes"],
+    ...results.flatMap((r) => {
+      const s = r.reconnectStorm;
+      const phases: [string, Phase, string][] = [
+        ["fleet up (join + connect)", r.fleetUp, ""],
+        ["idle (heartbeats)", r.idle, ""],
+        ["apply → all running", r.applyToRunning, ""],
+        ["rolling update (10 %)", r.rollingUpdate, ""],
+        [
+          "reconnect storm",
+          s,
+          `hub up ${s.hubRestartSeconds}s, agents back ${s.agentsBackSeconds}s; pods kept ${s.kept}, lost ${s.lost}, created ${s.created}, not running ${s.notRunning}`,
+        ],
+      ];
+      return phases.map(([name, p, notes]) => [
         r.nodes,
-        "fleet up (join + connect)",
-        r.fleetUp.seconds,
-        r.fleetUp.hubCpuPct,
-        r.fleetUp.hubRssMbMax,
-        "",
-      ],
-      [r.nodes, "idle (heartbeats)", r.idle.seconds, r.idle.hubCpuPct, r.idle.hubRssMbMax, ""],
-      [
-        r.nodes,
-        "apply → all running",
-        r.applyToRunning.seconds,
-        r.applyToRunning.hubCpuPct,
-        r.applyToRunning.hubRssMbMax,
-        "",
-      ],
-      [
-        r.nodes,
-        "rolling update (10 %)",
-        r.rollingUpdate.seconds,
-        r.rollingUpdate.hubCpuPct,
-        r.rollingUpdate.hubRssMbMax,
-        "",
-      ],
-      [
-        r.nodes,
-        "reconnect storm",
-        r.reconnectStorm.seconds,
-        r.reconnectStorm.hubCpuPct,
-        r.reconnectStorm.hubRssMbMax,
-        `restart ${r.reconnectStorm.hubRestartSeconds}s, agents back ${r.reconnectStorm.agentsBackSeconds}s, kept ${r.reconnectStorm.kept}, lost ${r.reconnectStorm.lost}, created ${r.reconnectStorm.created}, not running ${r.reconnectStorm.notRunning}`,
-      ],
-    ]),
+        name,
+        p.seconds,
+        p.hubCpuPct,
+        p.hubRssMbMax,
+        p.simCpuPct,
+        notes,
+      ]);
+    }),
   ].map((row) => row.map(String));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
   return rows
