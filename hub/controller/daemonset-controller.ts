@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, ObjectReference, Pod } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
@@ -12,13 +11,12 @@ import { REVISION_HASH_LABEL, revisionHash, templateHash } from "./template-hash
 import { WorkQueue } from "./work-queue.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { ObjectCache } from "./object-cache.js";
+import { freshPodName } from "./pod-name.js";
 
 const COMPONENT = "daemonset-controller";
 const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 /** Copied from the DaemonSet to each new revision, for `rollout history`, as Kubernetes does. */
 const CHANGE_CAUSE_ANNOTATION = "kubernetes.io/change-cause";
-// Kubernetes's generateName alphabet: no vowels (no words) and no look-alike characters.
-const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 /** Deletes a pod gracefully: the node's agent stops it, then reports it gone. */
 export type PodDeleter = (pod: Pod, reason: string) => void;
@@ -200,7 +198,12 @@ export class DaemonSetController {
       ? `rolling update from ${revision(action.step.fromHash)} to ${revision(action.step.toHash)}`
       : undefined;
     if (action.kind === "createPod") {
-      const pod = this.store.create(podFor(ds, action.nodeName, hash));
+      const namespace = ds.metadata?.namespace ?? "default";
+      const name = freshPodName(
+        ds.metadata?.name ?? "",
+        (n) => !!this.store.get("Pod", namespace, n),
+      );
+      const pod = this.store.create(podFor(ds, name, action.nodeName, hash));
       recordEvent(
         this.store,
         ref,
@@ -316,14 +319,19 @@ export class DaemonSetController {
   }
 }
 
-function podFor(ds: DaemonSet & KubeObject, nodeName: string, hash: string): Pod & KubeObject {
+function podFor(
+  ds: DaemonSet & KubeObject,
+  name: string,
+  nodeName: string,
+  hash: string,
+): Pod & KubeObject {
   const template = ds.spec?.template ?? {};
   const spec = template.spec ?? { containers: [] };
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
-      name: `${ds.metadata?.name}-${randomSuffix()}`,
+      name,
       namespace: ds.metadata?.namespace ?? "default",
       labels: {
         ...(template.metadata?.labels ?? {}),
@@ -347,10 +355,6 @@ function ownerRef(ds: DaemonSet) {
     controller: true,
     blockOwnerDeletion: true,
   };
-}
-
-function randomSuffix(): string {
-  return Array.from({ length: 5 }, () => NAME_ALPHABET[randomInt(NAME_ALPHABET.length)]).join("");
 }
 
 function daemonSetOwner(pod: Pod) {
