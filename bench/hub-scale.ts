@@ -21,6 +21,7 @@ import { waitFor } from "../test/support/wait.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
 import { parseHubScaleArgs, splitEvenly } from "./hub-scale-args.js";
 import type { WorkerCommand, WorkerReport } from "./hub-scale-agents.js";
+import { listenOverflows } from "./net-stats.js";
 import { podContinuity, type PodContinuity, type PodOnNode } from "./pod-continuity.js";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -43,7 +44,13 @@ interface Result {
   idle: Phase;
   applyToRunning: Phase;
   rollingUpdate: Phase;
-  reconnectStorm: Phase & PodContinuity & { hubRestartSeconds: number; agentsBackSeconds: number };
+  reconnectStorm: Phase &
+    PodContinuity & {
+      hubRestartSeconds: number;
+      agentsBackSeconds: number;
+      /** Connections the kernel dropped from full accept queues (host-wide) during the storm. */
+      listenOverflows: number;
+    };
 }
 
 function dsManifest(generation: string): string {
@@ -328,6 +335,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
     await f.mark();
     meter = new PhaseMeter(pid, sim);
     const ticksBeforeKill = processTicks(hub.pid);
+    const overflows0 = listenOverflows();
     const killedAt = performance.now();
     await hub.kill("SIGKILL");
     await hub.start(last);
@@ -343,7 +351,8 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       timeoutMs: minutes(5),
       intervalMs: 50,
     });
-    const storm = meter.end(ticksBeforeKill - 0);
+    const storm = meter.end(ticksBeforeKill);
+    const overflows = listenOverflows() - overflows0;
     const continuity = podContinuity(before, await podsOnNodes(client));
     if (f.total().added > 0) continuity.created = Math.max(continuity.created, f.total().added);
     return {
@@ -352,7 +361,13 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       idle,
       applyToRunning,
       rollingUpdate,
-      reconnectStorm: { ...storm, ...continuity, hubRestartSeconds, agentsBackSeconds },
+      reconnectStorm: {
+        ...storm,
+        ...continuity,
+        hubRestartSeconds,
+        agentsBackSeconds,
+        listenOverflows: overflows,
+      },
     };
   } finally {
     fleet?.stop();
@@ -379,7 +394,7 @@ function table(results: Result[]): string {
         [
           "reconnect storm",
           s,
-          `hub up ${s.hubRestartSeconds}s, agents back ${s.agentsBackSeconds}s; pods kept ${s.kept}, lost ${s.lost}, created ${s.created}, not running ${s.notRunning}`,
+          `hub up ${s.hubRestartSeconds}s, agents back ${s.agentsBackSeconds}s, listen overflows ${s.listenOverflows}; pods kept ${s.kept}, lost ${s.lost}, created ${s.created}, not running ${s.notRunning}`,
         ],
       ];
       return phases.map(([name, p, notes]) => [
