@@ -114,9 +114,8 @@ export class StoreAgentBackend implements GatewayBackend {
    * status or reason is written (with the taints it implies), so steady heartbeats cost no write.
    */
   heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void {
-    this.requireNode(nodeName);
-    this.liveness.seen(nodeName);
-    const node = this.store.get<NodeObject>("Node", "", nodeName);
+    // One read of the node serves all three: heartbeats are the hub's most frequent frames.
+    const node = this.liveness.seen(nodeName, this.requireNode(nodeName));
     if (!node || heartbeat.conditions.length === 0) return;
     const now = new Date();
     const merged = mergeConditions(node.status?.conditions ?? [], heartbeat.conditions, now);
@@ -159,10 +158,10 @@ export class StoreAgentBackend implements GatewayBackend {
    * A node deleted while its agent stays connected: ending the session makes the agent
    * reconnect, and its Hello registers the node again.
    */
-  private requireNode(nodeName: string): void {
-    if (!this.store.get("Node", "", nodeName)) {
-      throw new Error(`node ${nodeName} was deleted; the agent must register again`);
-    }
+  private requireNode(nodeName: string): NodeObject {
+    const node = this.store.get<NodeObject>("Node", "", nodeName);
+    if (!node) throw new Error(`node ${nodeName} was deleted; the agent must register again`);
+    return node;
   }
 
   podsForNode(nodeName: string): AssignedPod[] {
@@ -187,8 +186,7 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
-    this.requireNode(nodeName);
-    this.liveness.seen(nodeName);
+    this.liveness.seen(nodeName, this.requireNode(nodeName));
     for (const pod of pods) {
       try {
         if (isStaticPodReport(pod)) this.upsertMirror(nodeName, pod);

@@ -106,7 +106,12 @@ export class Hub {
     });
     const { host, port } = splitHostPort(config.listen);
     await new Promise<void>((resolve, reject) => {
-      this.http?.once("error", reject).listen(port, host, () => resolve());
+      // A fleet reconnecting at once (a hub restart) overflows Node's default backlog of 511:
+      // dropped SYNs are retried by the kernel only after 1, 3, 7… s. Ask for what the system
+      // allows (net.core.somaxconn caps it), as Go servers do.
+      this.http
+        ?.once("error", reject)
+        .listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     const address = this.http.address();
     this.agentPort = typeof address === "object" && address ? address.port : port;
@@ -161,6 +166,9 @@ export class Hub {
     this.auth?.close();
   }
 }
+
+/** Above any net.core.somaxconn; the kernel takes the smaller. */
+const LISTEN_BACKLOG = 65_535;
 
 /**
  * Agents heartbeat four times per grace period, at most every 10 s, as kubelets do against the

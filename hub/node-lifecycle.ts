@@ -63,10 +63,18 @@ export class NodeLiveness {
     this.unwatch?.();
   }
 
-  seen(nodeName: string): void {
+  /**
+   * The node's agent spoke. `node` is the node as the caller has just read it, to save a read;
+   * returns it as it is now (made reachable again if it was not).
+   */
+  seen(
+    nodeName: string,
+    node = this.store.get<NodeObject>("Node", "", nodeName),
+  ): NodeObject | undefined {
     this.lastSeen.set(nodeName, Date.now());
-    const node = this.store.get<NodeObject>("Node", "", nodeName);
-    if (node && readyStatus(node) === "Unknown") this.setReachable(node, true);
+    if (!node || readyStatus(node) !== "Unknown") return node;
+    this.setReachable(node, true);
+    return this.store.get<NodeObject>("Node", "", nodeName);
   }
 
   check(): void {

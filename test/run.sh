@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 which="${1:-all}"
 files=()
 if [[ $which == unit || $which == all ]]; then
-  mapfile -t -O "${#files[@]}" files < <(find agent hub hostpaths cli proto -name '*.test.ts' | sort)
+  mapfile -t -O "${#files[@]}" files < <(find agent hub hostpaths cli proto bench -name '*.test.ts' | sort)
 fi
 if [[ $which == integration || $which == all ]]; then
   mapfile -t -O "${#files[@]}" files < <(find test/integration -name '*.test.ts' | sort)

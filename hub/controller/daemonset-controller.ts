@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, ObjectReference, Pod } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
@@ -11,13 +10,13 @@ import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
 import { REVISION_HASH_LABEL, revisionHash, templateHash } from "./template-hash.js";
 import { WorkQueue } from "./work-queue.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
+import { ObjectCache } from "./object-cache.js";
+import { freshPodName } from "./pod-name.js";
 
 const COMPONENT = "daemonset-controller";
 const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 /** Copied from the DaemonSet to each new revision, for `rollout history`, as Kubernetes does. */
 const CHANGE_CAUSE_ANNOTATION = "kubernetes.io/change-cause";
-// Kubernetes's generateName alphabet: no vowels (no words) and no look-alike characters.
-const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 /** Deletes a pod gracefully: the node's agent stops it, then reports it gone. */
 export type PodDeleter = (pod: Pod, reason: string) => void;
@@ -32,6 +31,9 @@ export class DaemonSetController {
   private readonly unwatch: (() => void)[] = [];
   private minReadyTimer?: NodeJS.Timeout;
   private readonly failedBackoff = new FailedPodBackoff();
+  /** Every sync reads all nodes and its DaemonSet's pods: from memory, not from the store. */
+  private readonly nodes: ObjectCache<Node & KubeObject>;
+  private readonly pods: ObjectCache<Pod & KubeObject>;
 
   constructor(
     private readonly store: Store,
@@ -44,7 +46,7 @@ export class DaemonSetController {
       (key) => {
         const started = performance.now();
         try {
-          this.sync(key);
+          return this.sync(key, started);
         } finally {
           observeSync((performance.now() - started) / 1000);
         }
@@ -56,16 +58,19 @@ export class DaemonSetController {
           retryInMs,
         }),
     );
+    // A node change can only change where DaemonSets run, never orphan a pod.
+    this.nodes = new ObjectCache(store, "Node", undefined, () => this.enqueueDaemonSets());
+    this.pods = new ObjectCache(store, "Pod", ownerKey, (e) => {
+      const key = ownerKey(e.object);
+      if (key !== undefined) this.queue.add(key);
+    });
   }
 
   start(): void {
+    this.nodes.start();
+    this.pods.start();
     this.unwatch.push(
       this.store.watch<DaemonSet & KubeObject>("DaemonSet", (e) => this.queue.add(keyOf(e.object))),
-      this.store.watch<Node & KubeObject>("Node", () => this.enqueueAll()),
-      this.store.watch<Pod & KubeObject>("Pod", (e) => {
-        const owner = daemonSetOwner(e.object);
-        if (owner) this.queue.add(`${e.object.metadata?.namespace ?? "default"}/${owner.name}`);
-      }),
     );
     this.enqueueAll();
     // Availability after minReadySeconds is a matter of time, not of an event.
@@ -75,52 +80,59 @@ export class DaemonSetController {
   stop(): void {
     clearInterval(this.minReadyTimer);
     for (const u of this.unwatch) u();
+    this.nodes.stop();
+    this.pods.stop();
     this.queue.stop();
+  }
+
+  private enqueueDaemonSets(): void {
+    for (const ds of this.store.list<DaemonSet & KubeObject>("DaemonSet").items) {
+      this.queue.add(keyOf(ds));
+    }
   }
 
   /** Every DaemonSet, and every DaemonSet some pod names as owner (it may be gone). */
   private enqueueAll(): void {
-    for (const ds of this.store.list<DaemonSet & KubeObject>("DaemonSet").items) {
-      this.queue.add(keyOf(ds));
-    }
-    for (const pod of this.store.list<Pod & KubeObject>("Pod").items) {
-      const owner = daemonSetOwner(pod);
-      if (owner) this.queue.add(`${pod.metadata?.namespace ?? "default"}/${owner.name}`);
-    }
+    this.enqueueDaemonSets();
+    for (const key of this.pods.indexKeys()) this.queue.add(key);
   }
 
-  private ownedPods(namespace: string, name: string): (Pod & KubeObject)[] {
-    return this.store
-      .list<Pod & KubeObject>("Pod", { namespace })
-      .items.filter((p) => daemonSetOwner(p)?.name === name);
-  }
-
-  private sync(key: string): void {
+  /** Returns how long it took to read and plan: what every sync of the key costs, however little it changes. */
+  private sync(key: string, started: number): number {
     const [namespace = "default", name = ""] = key.split("/");
     const ds = this.store.get<DaemonSet & KubeObject>("DaemonSet", namespace, name);
     const live = ds && !ds.metadata?.deletionTimestamp ? ds : undefined;
+    const owned: (Pod & KubeObject)[] = [];
     // Pods of a deleted DaemonSet, or of an earlier one of the same name, are terminated; until
     // they are gone they hold their nodes, so a recreated DaemonSet never runs two pods on one.
-    for (const pod of this.ownedPods(namespace, name)) {
+    for (const pod of this.pods.indexed(key)) {
       if (pod.metadata?.deletionTimestamp || daemonSetOwner(pod)?.uid === live?.metadata?.uid) {
+        owned.push(pod);
         continue;
       }
       this.deletePod(
         pod,
         live ? `it belongs to an earlier DaemonSet ${key}` : `DaemonSet ${key} deleted`,
       );
+      const terminating = this.store.get<Pod & KubeObject>(
+        "Pod",
+        namespace,
+        pod.metadata.name ?? "",
+      );
+      if (terminating && terminating.metadata.uid === pod.metadata.uid) owned.push(terminating);
     }
     if (!live) {
       this.pruneRevisionsOfDeleted(namespace, name);
-      return;
+      return performance.now() - started;
     }
-    const owned = this.ownedPods(namespace, name).filter(
-      (p) => daemonSetOwner(p)?.uid === live.metadata?.uid || p.metadata?.deletionTimestamp,
-    );
-    this.syncLive(live, owned);
+    return this.syncLive(live, owned, started);
   }
 
-  private syncLive(ds: DaemonSet & KubeObject, ownedByThis: (Pod & KubeObject)[]): void {
+  private syncLive(
+    ds: DaemonSet & KubeObject,
+    ownedByThis: (Pod & KubeObject)[],
+    started: number,
+  ): number {
     const template = ds.spec?.template ?? {};
     const hash = templateHash(template);
     const revisions = this.ensureRevision(ds, hash, ownedByThis);
@@ -128,11 +140,12 @@ export class DaemonSetController {
     const plan = planDaemonSet({
       ds,
       currentHash: hash,
-      nodes: this.store.list<Node & KubeObject>("Node").items,
+      nodes: this.nodes.list(),
       pods: ownedByThis,
       place: (node) => nodeShouldRunDaemonPod(node, templateSpec),
       now: Date.now(),
     });
+    const planned = performance.now() - started;
     const actions = this.pacedFailedPods(ds, plan.actions);
     this.store.transaction(() => {
       for (const action of actions) this.apply(ds, hash, revisions, action);
@@ -140,6 +153,7 @@ export class DaemonSetController {
     if (canonicalJson(ds.status ?? {}) !== canonicalJson(plan.status)) {
       this.store.updateStatus({ ...ds, status: plan.status });
     }
+    return planned;
   }
 
   /**
@@ -184,7 +198,12 @@ export class DaemonSetController {
       ? `rolling update from ${revision(action.step.fromHash)} to ${revision(action.step.toHash)}`
       : undefined;
     if (action.kind === "createPod") {
-      const pod = this.store.create(podFor(ds, action.nodeName, hash));
+      const namespace = ds.metadata?.namespace ?? "default";
+      const name = freshPodName(
+        ds.metadata?.name ?? "",
+        (n) => !!this.store.get("Pod", namespace, n),
+      );
+      const pod = this.store.create(podFor(ds, name, action.nodeName, hash));
       recordEvent(
         this.store,
         ref,
@@ -300,14 +319,19 @@ export class DaemonSetController {
   }
 }
 
-function podFor(ds: DaemonSet & KubeObject, nodeName: string, hash: string): Pod & KubeObject {
+function podFor(
+  ds: DaemonSet & KubeObject,
+  name: string,
+  nodeName: string,
+  hash: string,
+): Pod & KubeObject {
   const template = ds.spec?.template ?? {};
   const spec = template.spec ?? { containers: [] };
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
-      name: `${ds.metadata?.name}-${randomSuffix()}`,
+      name,
       namespace: ds.metadata?.namespace ?? "default",
       labels: {
         ...(template.metadata?.labels ?? {}),
@@ -333,12 +357,14 @@ function ownerRef(ds: DaemonSet) {
   };
 }
 
-function randomSuffix(): string {
-  return Array.from({ length: 5 }, () => NAME_ALPHABET[randomInt(NAME_ALPHABET.length)]).join("");
-}
-
 function daemonSetOwner(pod: Pod) {
   return pod.metadata?.ownerReferences?.find((r) => r.kind === "DaemonSet" && r.controller);
+}
+
+/** `namespace/name` of the DaemonSet that controls the pod. */
+function ownerKey(pod: Pod & KubeObject): string | undefined {
+  const owner = daemonSetOwner(pod);
+  return owner ? `${pod.metadata.namespace ?? "default"}/${owner.name}` : undefined;
 }
 
 function keyOf(o: { metadata?: { namespace?: string; name?: string } }): string {
