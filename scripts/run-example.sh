@@ -3,7 +3,7 @@
 # a local agent joined to it the secure way (TLS with the hub's own CA, a join token that carries
 # the CA's hash, a per-node credential), applies the example DaemonSet (a log tailer reading
 # /var/log through a hostPath), shows it running and says what to run next. `scripts/run-example.sh stop` stops
-# both; the pods keep running, like a kubelet's, until their DaemonSet is deleted.
+# both; the pods keep running, like a kubelet's, until their DaemonSet is deleted. `clean` also removes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -42,6 +42,15 @@ wait_for() {
 if [[ ${1:-} == stop ]]; then
   stop_all
   echo "pods keep running; with the hub up, \`daemonlet delete ds -n kube-system log-tailer\` removes them"
+  exit 0
+fi
+if [[ ${1:-} == clean ]]; then
+  # Stops both and removes the example node's containers, found by the node label.
+  stop_all
+  node_name="$(hostname | tr '[:upper:]' '[:lower:]')"
+  ids="$(docker ps -aq --filter "label=io.daemonlet.node=$node_name")"
+  if [[ -n $ids ]]; then docker rm -f $ids >/dev/null; fi
+  echo "example stopped; containers of node $node_name removed"
   exit 0
 fi
 
@@ -94,4 +103,5 @@ Next:
   npx daemonlet node pods --state-dir $state   # what this node's agent runs, static pods too
   npx daemonlet token create --ttl 24h       # a join token for another node (agent --hub wss://THIS-HOST:7460 --token …)
   bash scripts/run-example.sh stop           # stops hub and agent; the pods keep running
+  bash scripts/run-example.sh clean          # stops both and removes the example's containers
 MSG
