@@ -135,6 +135,9 @@ describe("secure join to a TLS hub", () => {
         ),
       { what: "the DaemonSet's pod running on b", timeoutMs: 30_000 },
     );
+    // a's own agent steps aside first: one session per node, and its reconnect would end this
+    // one before the hub reads the forged report.
+    await a.kill("SIGKILL");
     const asA = new RawAgent(hub.url, credentialOfA, { ca });
     try {
       await asA.hello(a.nodeName);
