@@ -15,6 +15,7 @@ import { HubClient } from "../hub/api/index.js";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { HubProcess } from "../test/support/hub-process.js";
 import { removeNodeContainers } from "../test/support/docker-cleanup.js";
+import { daemonSetYaml } from "../test/support/manifests.js";
 import { waitFor } from "../test/support/wait.js";
 import {
   envNumber,
@@ -76,20 +77,8 @@ function staticPod(name: string): string {
   });
 }
 
-function daemonSet(name: string): string {
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: ${name}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - {name: app, image: ${IMAGE}, imagePullPolicy: Never, command: ${JSON.stringify(COMMAND)}}
-`;
-}
+const daemonSet = (name: string) =>
+  daemonSetYaml(name, { container: { image: IMAGE, imagePullPolicy: "Never", command: COMMAND } });
 
 let hub: HubProcess | undefined;
 let agent: AgentProcess | undefined;

@@ -14,6 +14,7 @@ import { HubClient } from "../hub/api/index.js";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { HubProcess } from "../test/support/hub-process.js";
 import { removeNodeContainers } from "../test/support/docker-cleanup.js";
+import { daemonSetYaml } from "../test/support/manifests.js";
 import { waitFor } from "../test/support/wait.js";
 import { envNumber, machine, onExit, printTable, round, summarize } from "./report.js";
 
@@ -86,23 +87,11 @@ async function swarmRound(i: number): Promise<Round> {
   return { createMs, updateMs };
 }
 
-function daemonSet(name: string, image: string): string {
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: ${name}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: ${GRACE_S}
-      containers:
-      - name: app
-        image: ${image}
-        imagePullPolicy: Never
-        command: ${JSON.stringify(COMMAND)}
-`;
-}
+const daemonSet = (name: string, image: string) =>
+  daemonSetYaml(name, {
+    grace: GRACE_S,
+    container: { image, imagePullPolicy: "Never", command: COMMAND },
+  });
 
 async function daemonletRound(api: HubClient, node: string, i: number): Promise<Round> {
   const name = `swarm-compare-${i}`;

@@ -1,10 +1,9 @@
 // Faults around one agent running several hub pods, each checked for "nothing lost, no needless
 // restart": the same containers (by ID) before and after, restart counts 0, every pod back to
 // Running and Ready at the hub. The agent reaches its engine through a socket proxy and its hub
-// through a TCP proxy, both of which the test breaks. The machine's real dockerd is shared with
-// other test runs, so an engine restart is simulated by cutting the socket proxy (what the agent
-// sees when dockerd restarts with live-restore: the API and the event stream go away and come
-// back, the containers keep running) instead of restarting the real one.
+// through a TCP proxy, both of which the test breaks. Cutting the socket proxy takes the engine's
+// API and event stream away while the containers keep running; a real dockerd restart, on a
+// private engine, is engine-restart.test.ts.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
@@ -13,34 +12,16 @@ import Docker from "dockerode";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess, type LogLine } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { daemonSetYaml, yamlDocuments } from "../support/manifests.js";
 import { DockerSocketProxy } from "../support/docker-socket-proxy.js";
 import { PartitionProxy } from "../support/partition-proxy.js";
 import { waitFor } from "../support/wait.js";
 
 const docker = new Docker();
-const IMAGE = "busybox:1.36";
 const DAEMONSETS = ["alpha", "bravo", "charlie", "delta", "echo"];
 /** Short, so the partition outlasts it quickly: heartbeats every second, silence noticed in 3 s. */
 const NODE_GRACE_SECONDS = 4;
-
-function daemonSets(): string {
-  return DAEMONSETS.map(
-    (name) => `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: ${name}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - {name: app, image: ${IMAGE}, command: ["sleep", "3600"]}
-`,
-  ).join("---\n");
-}
 
 /** Every container of the node, all states: pod name → container IDs. */
 async function containersByPod(node: string): Promise<Map<string, Docker.ContainerInfo[]>> {
@@ -78,11 +59,7 @@ describe("faults around an agent with several hub pods", () => {
   let engine: DockerSocketProxy;
   let agent: AgentProcess;
 
-  const cli = async (...args: string[]) => {
-    const r = await daemonlet([...args, "--hub", hub.api]);
-    assert.equal(r.code, 0, `daemonlet ${args.join(" ")} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const cli = (...args: string[]) => hub.cli(...args);
   const list = async <T>(kind: string): Promise<T[]> =>
     (JSON.parse(await cli("get", kind, "-o", "json")) as { items: T[] }).items;
   const node = async () =>
@@ -161,7 +138,7 @@ describe("faults around an agent with several hub pods", () => {
 
   it("agent SIGKILLed while it creates five pods: each pod ends with one container, none restarted", async (t) => {
     const file = path.join(hub.dataDir, "five.yaml");
-    await writeFile(file, daemonSets());
+    await writeFile(file, yamlDocuments(DAEMONSETS.map((name) => daemonSetYaml(name))));
     await cli("apply", "-f", file);
     // Kill as soon as the first container runs, while the others are still being made.
     const atKill = await waitFor(() => containersByPod(agent.nodeName), {
@@ -193,7 +170,7 @@ describe("faults around an agent with several hub pods", () => {
     assert.equal(uids.length, DAEMONSETS.length);
   });
 
-  it("Docker engine restart: pods keep their containers", async () => {
+  it("Docker engine API gone and back: pods keep their containers", async () => {
     const uids = await settledAtHub("pods settled before the engine restart");
     const before = await waitFor(() => runningIds(agent.nodeName), { what: "containers" });
     const mark = agent.logs.length;

@@ -16,27 +16,13 @@ import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
 import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
 
 const run = promisify(execFile);
-const IMAGE = "busybox:1.36";
 
-function daemonSet(name: string, padding = 0): string {
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: ${name}
-  annotations: {padding: "${"x".repeat(padding)}"}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - {name: app, image: ${IMAGE}, command: ["sleep", "3600"]}
-`;
-}
+const daemonSet = (name: string, padding = 0) =>
+  daemonSetYaml(name, { annotations: { padding: "x".repeat(padding) } });
 
 /** Writes zeros to `file` until the filesystem refuses (ENOSPC). */
 async function fillUp(file: string): Promise<void> {

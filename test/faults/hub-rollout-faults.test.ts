@@ -14,38 +14,25 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { HubClient, isObjectOfKind } from "../../hub/api/index.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { execIn } from "../support/docker-exec.js";
+import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
 
 const docker = new Docker();
 const NAME = "gated";
 
-function daemonSet(version: number, gated: boolean): string {
-  const probe = gated
-    ? `
-        readinessProbe:
-          exec: {command: [test, -f, /tmp/ready]}
-          periodSeconds: 1`
-    : "";
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: ${NAME}}
-spec:
-  selector: {matchLabels: {app: ${NAME}}}
-  updateStrategy: {rollingUpdate: {maxUnavailable: 1}}
-  template:
-    metadata: {labels: {app: ${NAME}}}
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: app
-        image: busybox:1.36
-        command: [sleep, "3600"]
-        env: [{name: VERSION, value: "${version}"}]${probe}
-`;
-}
+const daemonSet = (version: number, gated: boolean) =>
+  daemonSetYaml(NAME, {
+    grace: 0,
+    updateStrategy: { rollingUpdate: { maxUnavailable: 1 } },
+    container: {
+      env: [{ name: "VERSION", value: String(version) }],
+      ...(gated
+        ? { readinessProbe: { exec: { command: ["test", "-f", "/tmp/ready"] }, periodSeconds: 1 } }
+        : {}),
+    },
+  });
 
 const versionOf = (p: Pod) => p.spec?.containers[0]?.env?.find((e) => e.name === "VERSION")?.value;
 const isReady = (p: Pod) =>
@@ -73,8 +60,7 @@ describe("hub SIGKILL in the middle of a rollout", () => {
   const apply = async (manifest: string) => {
     const file = path.join(hub.dataDir, "ds.yaml");
     await writeFile(file, manifest);
-    const r = await daemonlet(["apply", "-f", file, "--hub", hub.api]);
-    assert.equal(r.code, 0, r.stderr);
+    await hub.cli("apply", "-f", file);
   };
   const livePods = async () => {
     const { items } = await client.list({ kind: "Pod", labelSelector: `app=${NAME}` });

@@ -6,24 +6,13 @@ import Docker from "dockerode";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
 
 const docker = new Docker();
 
-const MANIFEST = `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: keeper}
-spec:
-  selector: {matchLabels: {app: keeper}}
-  template:
-    metadata: {labels: {app: keeper}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - {name: app, image: busybox:1.36, command: [sleep, "3600"]}
-`;
+const MANIFEST = daemonSetYaml("keeper");
 
 describe("an agent whose hub is away keeps its hub pods", () => {
   let hub: HubProcess;
@@ -53,14 +42,7 @@ describe("an agent whose hub is away keeps its hub pods", () => {
 
   it("restarts without a hub, even with its saved pod set damaged, and touches no container", async () => {
     await writeFile(path.join(hub.dataDir, "keeper.yaml"), MANIFEST);
-    const applied = await daemonlet([
-      "apply",
-      "-f",
-      path.join(hub.dataDir, "keeper.yaml"),
-      "--hub",
-      hub.api,
-    ]);
-    assert.equal(applied.code, 0, applied.stderr);
+    await hub.cli("apply", "-f", path.join(hub.dataDir, "keeper.yaml"));
     await waitFor(keeperRunning, { timeoutMs: 30_000, what: "the DaemonSet pod running" });
     const ids = await runningIds();
     assert.equal(ids.length, 1);

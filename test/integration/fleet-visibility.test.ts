@@ -13,47 +13,37 @@ import { promisify } from "node:util";
 import Docker from "dockerode";
 import { parse as parseYaml } from "yaml";
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
-import type { Node, Pod } from "kubernetes-types/core/v1.js";
+import type { Container, Node, Pod } from "kubernetes-types/core/v1.js";
 import { HubClient } from "../../hub/api/index.js";
 import { isPodMetrics } from "../../hub/usage/metrics-objects.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { REPO } from "../support/cli-process.js";
-import { daemonlet } from "../support/cli-run.js";
 import { DockerSocketProxy } from "../support/docker-socket-proxy.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { HubProcess } from "../support/hub-process.js";
+import { daemonSetYaml } from "../support/manifests.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 import { waitFor } from "../support/wait.js";
 
 const run = promisify(execFile);
 const docker = new Docker();
 
-function daemonSet(name: string, node: string, container: string): string {
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: ${name}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      nodeSelector: {kubernetes.io/hostname: ${node}}
-      containers:
-${container}`;
-}
+const daemonSet = (name: string, node: string, container: Partial<Container>) =>
+  daemonSetYaml(name, { nodeSelector: { "kubernetes.io/hostname": node }, container });
 
 /** A busy loop held to a fifth of a core: it has usage to see, and little to cost the machine. */
-const BURNER = `      - name: burn
-        image: busybox:1.36
-        command: ["sh", "-c", "while true; do :; done"]
-        resources: {requests: {cpu: 100m, memory: 16Mi}, limits: {cpu: 200m, memory: 64Mi}}
-`;
-const GREEDY = `      - name: sleep
-        image: busybox:1.36
-        command: ["sleep", "3600"]
-        resources: {requests: {cpu: "1000"}}
-`;
+const BURNER: Partial<Container> = {
+  name: "burn",
+  command: ["sh", "-c", "while true; do :; done"],
+  resources: {
+    requests: { cpu: "100m", memory: "16Mi" },
+    limits: { cpu: "200m", memory: "64Mi" },
+  },
+};
+const GREEDY: Partial<Container> = {
+  name: "sleep",
+  resources: { requests: { cpu: "1000" } },
+};
 
 async function promtool(): Promise<string | undefined> {
   try {
@@ -91,11 +81,7 @@ describe("fleet visibility: node report, conditions, usage, admission, metrics",
   let pressed: AgentProcess;
   let dir: string;
 
-  const cli = async (...args: string[]) => {
-    const r = await daemonlet([...args, "--hub", hub.api]);
-    assert.equal(r.code, 0, `daemonlet ${args.join(" ")} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const cli = (...args: string[]) => hub.cli(...args);
   const node = async (name: string) => (await api.get({ kind: "Node", name })) as Node;
   const pods = async () => (await api.list({ kind: "Pod", allNamespaces: true })).items as Pod[];
   const metricsUrl = (agent: AgentProcess) =>

@@ -9,43 +9,21 @@ import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { CREDENTIAL_FILE } from "../../agent/hub-client/credentials.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { daemonSetYaml, TEST_IMAGE } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
 
 const docker = new Docker();
-const IMAGE = "busybox:1.36";
 
-function daemonSet(name: string, nodeSelector?: Record<string, string>): string {
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: ${name}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      terminationGracePeriodSeconds: 1
-${nodeSelector ? `      nodeSelector: ${JSON.stringify(nodeSelector)}\n` : ""}      containers:
-      - name: app
-        image: ${IMAGE}
-        command: ["sleep", "3600"]
-`;
-}
+const daemonSet = (name: string, nodeSelector?: Record<string, string>) =>
+  daemonSetYaml(name, { ...(nodeSelector ? { nodeSelector } : {}) });
 
 describe("hub with three agents on one engine", () => {
   let hub: HubProcess;
   const agents: AgentProcess[] = [];
   let dir: string;
 
-  const cli = async (...args: string[]) => {
-    const r = await daemonlet([...args, "--hub", hub.api]);
-    assert.equal(r.code, 0, `daemonlet ${args.join(" ")} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const cli = (...args: string[]) => hub.cli(...args);
   const list = async <T>(kind: string): Promise<T[]> =>
     (JSON.parse(await cli("get", kind, "-A", "-o", "json")) as { items: T[] }).items;
   /** Running containers of a DaemonSet, by node. */
@@ -186,7 +164,7 @@ describe("hub with three agents on one engine", () => {
     agents.push(late);
     await writeFile(
       path.join(late.manifests, "static.yaml"),
-      `apiVersion: v1\nkind: Pod\nmetadata: {name: local}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - {name: app, image: ${IMAGE}, command: [sleep, "3600"]}\n`,
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: local}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - {name: app, image: ${TEST_IMAGE}, command: [sleep, "3600"]}\n`,
     );
     await late.start();
     await waitFor(() => running("tailer"), {

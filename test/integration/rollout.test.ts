@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import Docker from "dockerode";
-import type { DaemonSet } from "kubernetes-types/apps/v1.js";
+import type { DaemonSet, DaemonSetUpdateStrategy } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { HubClient, isObjectOfKind } from "../../hub/api/index.js";
 import { runRolloutStatus } from "../../cli/rollout-commands.js";
@@ -14,38 +14,23 @@ import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
 import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
 
 const docker = new Docker();
-const IMAGE = "busybox:1.36";
 const ROLLOUT_TIMEOUT = "120s";
 const SAMPLE_EVERY_MS = 50;
 
-function daemonSet(
+const daemonSet = (
   name: string,
   version: number,
-  updateStrategy = "{rollingUpdate: {maxUnavailable: 1}}",
-): string {
-  return `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: ${name}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  updateStrategy: ${updateStrategy}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: app
-        image: ${IMAGE}
-        command: ["sleep", "3600"]
-        env: [{name: VERSION, value: "${version}"}]
-`;
-}
+  updateStrategy: DaemonSetUpdateStrategy = { rollingUpdate: { maxUnavailable: 1 } },
+) =>
+  daemonSetYaml(name, {
+    grace: 0,
+    updateStrategy,
+    container: { env: [{ name: "VERSION", value: String(version) }] },
+  });
 
 const isReady = (p: Pod) =>
   p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
@@ -56,11 +41,7 @@ describe("rollouts with a hub and four agents", () => {
   let client: HubClient;
   const agents: AgentProcess[] = [];
 
-  const cli = async (...args: string[]) => {
-    const r = await daemonlet([...args, "--hub", hub.api]);
-    assert.equal(r.code, 0, `daemonlet ${args.join(" ")} failed: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  const cli = (...args: string[]) => hub.cli(...args);
   const apply = async (manifest: string) => {
     const file = path.join(hub.dataDir, "ds.yaml");
     await writeFile(file, manifest);
@@ -274,7 +255,7 @@ describe("rollouts with a hub and four agents", () => {
   });
 
   it("maxSurge 1, driven by rollout restart: new pods start beside the old, every node stays ready", async (t) => {
-    const surge = "{rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}";
+    const surge = { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
     await apply(daemonSet("surge", 1, surge));
     await rolledOut("surge");
     await waitFor(() => settled("surge", agents), { timeoutMs: 60_000, what: "surge everywhere" });
@@ -299,12 +280,12 @@ describe("rollouts with a hub and four agents", () => {
   });
 
   it("OnDelete: a pod gets the new template only when it is deleted", async () => {
-    await apply(daemonSet("ondel", 1, "{type: OnDelete}"));
+    await apply(daemonSet("ondel", 1, { type: "OnDelete" }));
     await waitFor(() => settled("ondel", agents, "1"), {
       timeoutMs: 60_000,
       what: "v1 everywhere",
     });
-    await apply(daemonSet("ondel", 2, "{type: OnDelete}"));
+    await apply(daemonSet("ondel", 2, { type: "OnDelete" }));
     const ds = await waitFor(() => getDs("ondel"), {
       what: "the change observed",
       until: (d) => d.status?.observedGeneration === d.metadata.generation,

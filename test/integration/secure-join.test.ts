@@ -11,32 +11,17 @@ import { RawAgent } from "../../hub/gateway/testing/raw-agent.js";
 import { CREDENTIAL_FILE, HUB_CA_FILE } from "../../agent/hub-client/credentials.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
 
-const EVERYWHERE = `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: everywhere}
-spec:
-  selector: {matchLabels: {app: everywhere}}
-  template:
-    metadata: {labels: {app: everywhere}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - {name: main, image: busybox:1.36, command: [sleep, "3600"]}
-`;
+const EVERYWHERE = daemonSetYaml("everywhere", { container: { name: "main" } });
 
 describe("secure join to a TLS hub", () => {
   let hub: HubProcess;
   const agents: AgentProcess[] = [];
 
-  const cli = async (...args: string[]) => {
-    const r = await daemonlet(["--admin-config", hub.adminConfig, ...args, "--hub", hub.api]);
-    assert.equal(r.code, 0, `daemonlet ${args.join(" ")} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const cli = (...args: string[]) => hub.cli(...args);
   const nodes = async () =>
     (JSON.parse(await cli("get", "nodes", "-o", "json")) as { items: Node[] }).items;
   const isReady = (n: Node | undefined) =>

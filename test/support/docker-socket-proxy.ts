@@ -5,6 +5,7 @@ import net from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { spliceSockets } from "./socket-splice.js";
 
 export class DockerSocketProxy {
   private server?: net.Server;
@@ -78,18 +79,6 @@ export class DockerSocketProxy {
     }
     this.accepted++;
     const upstream = net.connect(this.target);
-    for (const [socket, other] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      this.live.add(socket);
-      socket.on("error", () => other.destroy());
-      socket.on("close", () => {
-        this.live.delete(socket);
-        other.destroy();
-      });
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    spliceSockets(client, upstream, this.live);
   }
 }

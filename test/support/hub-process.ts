@@ -1,8 +1,10 @@
+import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CliProcess, type LogLine } from "./cli-process.js";
+import { daemonlet } from "./cli-run.js";
 
 /** A free loopback port, so a restarted hub comes back where its agents look for it. */
 export async function freePort(): Promise<number> {
@@ -70,6 +72,14 @@ export class HubProcess {
   /** What the CLI passes as --hub. */
   get api(): string {
     return `127.0.0.1:${this.apiPort}`;
+  }
+
+  /** `daemonlet <args> --hub <api>` (with the admin credential on a TLS hub), which must succeed. */
+  async cli(...args: string[]): Promise<string> {
+    const admin = this.tls ? ["--admin-config", this.adminConfig] : [];
+    const r = await daemonlet([...admin, ...args, "--hub", this.api]);
+    assert.equal(r.code, 0, `daemonlet ${args.join(" ")} failed: ${r.stderr}${r.stdout}`);
+    return r.stdout;
   }
 
   /** For a plain hub; a TLS hub's agents need a join token carrying its CA hash. */

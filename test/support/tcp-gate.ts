@@ -1,6 +1,7 @@
 // A loopback TCP forwarder that holds every connection until the test opens it, so a test can
 // look at what the agent reports while a pull is under way, for as long as it needs, no sleeps.
 import net from "node:net";
+import { spliceSockets } from "./socket-splice.js";
 
 export class TcpGate {
   private readonly held: net.Socket[] = [];
@@ -55,18 +56,6 @@ export class TcpGate {
 
   private forward(client: net.Socket): void {
     const upstream = net.connect(this.target, "127.0.0.1");
-    for (const [socket, other] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      this.live.add(socket);
-      socket.on("error", () => other.destroy());
-      socket.on("close", () => {
-        this.live.delete(socket);
-        other.destroy();
-      });
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    spliceSockets(client, upstream, this.live);
   }
 }
