@@ -11,8 +11,9 @@ export DEBIAN_FRONTEND=noninteractive
 log() { echo "setup: $*"; }
 
 # prometheus brings promtool, which checks the example alert rules and the /metrics output;
-# debootstrap builds the Debian rootfs of the systemd tests.
-packages=(docker.io busybox-static docker-registry prometheus debootstrap)
+# debootstrap builds the Debian rootfs of the systemd tests; iproute2 makes the bridge of the
+# private engine that the engine-restart fault test stops and starts.
+packages=(docker.io busybox-static docker-registry prometheus debootstrap iproute2)
 missing=()
 for p in "${packages[@]}"; do
   if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
