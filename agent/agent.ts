@@ -44,6 +44,7 @@ export class Agent implements NodePodsView {
   private readonly observer: ContainerObserver;
   private readonly staticPods: StaticPodSource;
   private readonly executor: StepExecutor;
+  private readonly volumes: PodVolumes;
   private readonly backoff = new BackoffTracker();
   private readonly hostIP: string;
   private desiredByUid = new Map<string, DesiredPod>();
@@ -86,9 +87,10 @@ export class Agent implements NodePodsView {
       allowedRoots: config.allowedHostPaths,
       readOnlyRoots: config.readOnlyHostPaths,
     });
+    this.volumes = new PodVolumes(config.stateDir, policy, logger);
     this.executor = new StepExecutor(
       runtime,
-      new PodVolumes(config.stateDir, policy),
+      this.volumes,
       this.backoff,
       {
         hostIP: this.hostIP,
@@ -161,6 +163,7 @@ export class Agent implements NodePodsView {
 
   async start(): Promise<void> {
     await mkdir(this.config.stateDir, { recursive: true, mode: 0o700 });
+    await this.volumes.enablePinning();
     this.api = await startLocalApi(this.socketPath, this);
     const resources = nodeResources(
       {
@@ -190,9 +193,9 @@ export class Agent implements NodePodsView {
     // Admission needs to know which pods already have containers: those keep running.
     this.admitter = new PodAdmitter(resources.allocatableAmounts);
     this.refreshDesired();
-    for (const uid of new Set([...this.desiredByUid.keys(), ...this.observer.podUids()])) {
-      this.workerFor(uid).requestSync();
-    }
+    const known = new Set([...this.desiredByUid.keys(), ...this.observer.podUids()]);
+    await this.volumes.releaseAllBut(known);
+    for (const uid of known) this.workerFor(uid).requestSync();
     this.unsyncedStatic = new Set(
       this.staticPods.pods().flatMap((p) => (this.workers.get(p.uid)?.podView() ? [] : [p.uid])),
     );

@@ -1,5 +1,6 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import type { Logger } from "winston";
 import { podContainers, type DesiredPod } from "./pods/desired-pod.js";
 import type { ResolvedVolume } from "./pods/container-spec.js";
 import { parseQuantity } from "./pods/quantity.js";
@@ -10,6 +11,7 @@ import {
   type HostPathPolicy,
   type HostPathType,
 } from "../hostpaths/index.js";
+import { HostPathPins, PathChangedError } from "../hostpaths/pin.js";
 
 export interface PreparedVolumes {
   volumes: Map<string, ResolvedVolume>;
@@ -20,12 +22,32 @@ export interface PreparedVolumes {
 /**
  * Turns a pod's volumes into things to mount: hostPaths through the node's policy, emptyDirs as
  * directories in the agent's state dir (or tmpfs for medium Memory), which live as long as the pod.
+ * hostPaths and subPaths are pinned (hostpaths/pin.ts) where the agent may mount, so what was
+ * judged is what Docker binds.
  */
 export class PodVolumes {
+  private pins?: HostPathPins;
+
   constructor(
     private readonly stateDir: string,
     private readonly policy: HostPathPolicy,
+    private readonly logger: Logger,
   ) {}
+
+  /** Pins from now on, or says loudly why the paths are bound as they are. */
+  async enablePinning(): Promise<void> {
+    const pins = new HostPathPins(path.join(this.stateDir, "pins"));
+    const problem = await pins.problem();
+    if (problem === undefined) {
+      this.pins = pins;
+      return;
+    }
+    this.logger.warn(
+      "cannot pin hostPath volumes (the agent needs root and the engine's mount namespace); " +
+        "binding their paths directly, so a path swapped for a link after the check is not caught",
+      { error: problem },
+    );
+  }
 
   /** Throws HostPathError naming the volume, the path and the rule that refused it. */
   async prepare(pod: DesiredPod): Promise<PreparedVolumes> {
@@ -46,7 +68,10 @@ export class PodVolumes {
         );
         volumes.set(volume.name, {
           kind: "bind",
-          source: resolved.source,
+          source: await this.pin(resolved.source, pod.uid, `volumes/${volume.name}`, {
+            volume: volume.name,
+            path: volume.hostPath.path,
+          }),
           readOnly: resolved.readOnly,
         });
       } else if (volume.emptyDir?.medium === "Memory") {
@@ -69,8 +94,29 @@ export class PodVolumes {
     return { volumes, subPaths: await this.resolveSubPaths(pod, volumes) };
   }
 
+  /** Releases what pods other than these left behind (they went while the agent was away). */
+  async releaseAllBut(podUids: Set<string>): Promise<void> {
+    await this.pins?.unpinAllBut(podUids);
+  }
+
   async cleanup(podUid: string): Promise<void> {
+    await this.pins?.unpinPod(podUid);
     await rm(this.podDir(podUid), { recursive: true, force: true });
+  }
+
+  private async pin(
+    real: string,
+    podUid: string,
+    key: string,
+    asked: { volume: string; path: string },
+  ): Promise<string> {
+    if (!this.pins) return real;
+    try {
+      return await this.pins.pin(real, podUid, key);
+    } catch (error) {
+      if (!(error instanceof PathChangedError)) throw error;
+      throw new HostPathError("HostPathChanged", asked.volume, asked.path, error.message);
+    }
   }
 
   private podDir(podUid: string): string {
@@ -99,7 +145,13 @@ export class PodVolumes {
           create: !volume.readOnly,
           volumeName: m.name,
         });
-        subPaths.set(`${c.name}/${i}`, source);
+        subPaths.set(
+          `${c.name}/${i}`,
+          await this.pin(source, pod.uid, `subpaths/${c.name}/${i}`, {
+            volume: m.name,
+            path: m.subPath,
+          }),
+        );
       }
     }
     return subPaths;

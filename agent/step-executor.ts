@@ -95,6 +95,16 @@ export class StepExecutor {
         containerId: short(c.id),
         reason: step.reason,
       });
+      if (ctx.pod) {
+        // The container binds pin points made when it was created; a reboot since then took
+        // the pins away, so pin again rather than start on empty points.
+        try {
+          await this.volumes.prepare(ctx.pod);
+        } catch (err) {
+          if (isHostPathError(err)) return { ok: false, reason: err.reason, message: err.message };
+          throw err;
+        }
+      }
       const spec = ctx.pod?.spec.containers.find((x) => x.name === c.containerName);
       return this.startContainer(c.id, spec, ctx.pod);
     },

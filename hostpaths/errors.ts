@@ -8,6 +8,7 @@ export type HostPathErrorReason =
   | "HostPathNotFound"
   | "HostPathTypeMismatch"
   | "HostPathCreateFailed"
+  | "HostPathChanged"
   | "SubPathInvalid";
 
 export class HostPathError extends Error {

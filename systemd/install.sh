@@ -158,15 +158,13 @@ if [[ $role == agent ]]; then
       fi
     } | write_if_changed "$config" 0600 # it holds the join token
   fi
-  # The hardened unit sees the file system read-only but for these: the allowed hostPath roots.
-  paths="${host_paths:-/var/log}"
-  install -d -m 0755 "$unit_dir/$unit.d"
-  {
-    echo "# Written by systemd/install.sh from --allowed-host-paths."
-    echo "[Service]"
-    IFS=, read -r -a roots <<<"$paths"
-    for root in "${roots[@]}"; do echo "ReadWritePaths=-$root"; done
-  } | write_if_changed "$unit_dir/$unit.d/host-paths.conf" 0644
+  # Earlier installs made the file system read-only to the agent but for the allowed roots, in a
+  # mount namespace its hostPath pins could not leave; that drop-in goes.
+  if [[ -f $unit_dir/$unit.d/host-paths.conf ]]; then
+    rm -f "$unit_dir/$unit.d/host-paths.conf"
+    rmdir "$unit_dir/$unit.d" 2>/dev/null || true
+    changed=true
+  fi
 else
   install -d -m 0700 /var/lib/daemonlet-hub
   config="$config_dir/hub.yaml"

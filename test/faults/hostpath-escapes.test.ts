@@ -1,12 +1,24 @@
 // hostPath escapes a pod might try, against the real filesystem: `..`, the magic links under
 // /proc (self/root, a process's cwd, exe and fds), device files outside the allowed roots (also
 // behind a link inside one), a subPath climbing out, and a symlink swapped back and forth while
-// the agent resolves the path. Every attempt must be refused, or resolve to a real path inside an
-// allowed root; never to anything outside.
+// the agent resolves the path, and again between the check and the pin that Docker binds. Every
+// attempt must be refused, or resolve to (and pin) a real path inside an allowed root; never
+// anything outside.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { lstat, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -17,6 +29,7 @@ import {
   type HostPathPolicy,
   type HostPathType,
 } from "../../hostpaths/index.js";
+import { HostPathPins, PathChangedError, unmountUnder } from "../../hostpaths/pin.js";
 import { waitFor } from "../support/wait.js";
 
 const isInside = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
@@ -43,6 +56,7 @@ describe("hostPath escapes", () => {
   });
 
   after(async () => {
+    await unmountUnder(T);
     await rm(T, { recursive: true, force: true });
   });
 
@@ -115,40 +129,54 @@ describe("hostPath escapes", () => {
     }
   });
 
-  it("never resolves outside while a link is swapped with a directory under it", async (t) => {
-    // Another process flips R/swap between a directory and a link to the outside, as fast as it
-    // can, while the agent's resolution runs. Each answer must be a refusal or a real path
-    // inside the allowed root; what happens between this check and Docker's bind is outside the
-    // resolver's reach (see hostpaths/resolve.ts).
-    const swapper: ChildProcess = spawn(
+  /**
+   * Another process flipping `${R}/swap` between a directory and a link to the outside: the
+   * directory made and removed each time, or (`move`) one directory moved aside and back, so
+   * that it outlives the flips and a pin of it can succeed.
+   */
+  const startSwapper = async (how: "remove" | "move"): Promise<ChildProcess> => {
+    const away = `${R}/swap.away`;
+    if (how === "move") await mkdir(away, { recursive: true });
+    const swapper = spawn(
       process.execPath,
       [
         "-e",
         `const fs = require("node:fs");
-         const [swap, out] = process.argv.slice(1);
+         const [swap, out, away, how] = process.argv.slice(1);
          // The resolver itself may create the directory (type ""), so each step may find it done.
          const step = (fn) => { try { fn(); } catch {} };
          const end = Date.now() + 30000;
          while (Date.now() < end) {
-           step(() => fs.mkdirSync(swap));
-           step(() => fs.rmdirSync(swap));
+           if (how === "move") step(() => fs.renameSync(away, swap));
+           else step(() => fs.mkdirSync(swap));
+           if (how === "move") step(() => fs.renameSync(swap, away));
+           else step(() => fs.rmdirSync(swap));
            step(() => fs.symlinkSync(out, swap));
            step(() => fs.unlinkSync(swap));
          }`,
         `${R}/swap`,
         O,
+        away,
+        how,
       ],
       { stdio: "ignore" },
     );
+    await waitFor(
+      () =>
+        lstat(`${R}/swap`).then(
+          (s) => s.isSymbolicLink(),
+          () => false,
+        ),
+      { what: "the swapper to be swapping" },
+    );
+    return swapper;
+  };
+
+  it("never resolves outside while a link is swapped with a directory under it", async (t) => {
+    // Each answer of the resolver, racing the swapper, must be a refusal or a real path inside
+    // the allowed root.
+    const swapper = await startSwapper("remove");
     try {
-      await waitFor(
-        () =>
-          lstat(`${R}/swap`).then(
-            (s) => s.isSymbolicLink(),
-            () => false,
-          ),
-        { what: "the swapper to be swapping" },
-      );
       let inside = 0;
       const before = tried;
       const refusedBefore = refused;
@@ -165,6 +193,73 @@ describe("hostPath escapes", () => {
       assert.ok(refused > refusedBefore, "the race was real: some resolutions met the link");
     } finally {
       swapper.kill("SIGKILL");
+    }
+  });
+
+  it("pins what was judged: a link swapped in before the pin is refused, one after changes nothing", async () => {
+    const pins = new HostPathPins(`${T}/pins`);
+    assert.equal(await pins.problem(), undefined, "this test runs where the agent may mount");
+    await mkdir(`${R}/data`);
+    await writeFile(`${R}/data/file`, "inside");
+    const judged = await attempt(`${R}/data`, "Directory", false);
+    assert.equal(judged, `${R}/data`);
+    // Swapped between the check and the pin: the last component, then one on the way.
+    await rename(`${R}/data`, `${R}/data.moved`);
+    await symlink(O, `${R}/data`);
+    tried++;
+    await assert.rejects(pins.pin(judged, "pod", "volumes/last"), PathChangedError);
+    refused++;
+    await rm(`${R}/data`);
+    await rename(`${R}/data.moved`, `${R}/data`);
+    await mkdir(`${R}/via/deep`, { recursive: true });
+    const deep = await attempt(`${R}/via/deep`, "Directory", false);
+    assert.ok(deep);
+    await rename(`${R}/via`, `${R}/via.moved`);
+    await mkdir(`${O}/deep`, { recursive: true });
+    await symlink(O, `${R}/via`);
+    tried++;
+    await assert.rejects(pins.pin(deep, "pod", "volumes/deep"), /now leads to .*outside\/deep/);
+    refused++;
+    // Swapped after the pin: what is bound stays the directory that was judged.
+    const point = await pins.pin(judged, "pod", "volumes/data");
+    await rename(`${R}/data`, `${R}/data.moved`);
+    await symlink(O, `${R}/data`);
+    assert.equal(await readFile(`${point}/file`, "utf8"), "inside");
+    assert.ok(!existsSync(`${point}/secret`));
+    await pins.unpinPod("pod");
+    assert.ok(!existsSync(`${T}/pins/pod`));
+    assert.equal(
+      await readFile(`${R}/data.moved/file`, "utf8"),
+      "inside",
+      "unpinning deletes nothing",
+    );
+  });
+
+  it("never pins anything outside while a link is swapped between the check and the pin", async (t) => {
+    const pins = new HostPathPins(`${T}/pins`);
+    const swapper = await startSwapper("move");
+    let pinned = 0;
+    const refusedBefore = refused;
+    try {
+      // Most attempts meet a flip; go on until a few pins got through, within a bound.
+      for (let i = 0; i < 10_000 && (i < 500 || pinned < 10); i++) {
+        const source = await attempt(`${R}/swap`, "Directory", false);
+        if (source === undefined) continue;
+        try {
+          const point = await pins.pin(source, "race", "volumes/swap");
+          pinned++;
+          assert.ok(!existsSync(`${point}/secret`), "the pin shows the outside directory");
+        } catch (error) {
+          if (!(error instanceof PathChangedError)) throw error;
+          refused++;
+        }
+      }
+      t.diagnostic(`pin race: ${pinned} pinned inside, ${refused - refusedBefore} refused`);
+      assert.equal(swapper.exitCode, null, "the swapper kept swapping throughout");
+      assert.ok(pinned > 0, "the race was real: some pins were made");
+    } finally {
+      swapper.kill("SIGKILL");
+      await pins.unpinPod("race");
     }
   });
 

@@ -367,8 +367,11 @@ volumes:
     assert.equal((await stat(sub)).mode & 0o777, 0o755);
     await sh(writer, "echo via-subpath > /sub/out.log");
     assert.equal(await readFile(path.join(sub, "out.log"), "utf8"), "via-subpath\n");
+    // What the engine binds is the agent's pin of that directory (hostpaths/pin.ts).
     const writerInfo = await docker.getContainer(writer).inspect();
-    assert.equal(writerInfo.Mounts.find((m) => m.Destination === "/sub")?.Source, sub);
+    const bound = writerInfo.Mounts.find((m) => m.Destination === "/sub")?.Source ?? "";
+    assert.ok(bound.startsWith(`${agent.stateDir}/pins/`), `${bound} is a pin`);
+    assert.equal(await readFile(path.join(bound, "out.log"), "utf8"), "via-subpath\n");
 
     // DirectoryOrCreate: every directory it made is 0755.
     for (const dir of ["made", "made/deeper"]) {

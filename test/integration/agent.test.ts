@@ -1,9 +1,11 @@
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Docker from "dockerode";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { currentMountPoints, mountPointsUnder } from "../../hostpaths/mountinfo.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { waitFor } from "../support/wait.js";
@@ -263,6 +265,65 @@ volumes:
     assert.ok(sibling.startedAt);
     const all = await containersOf(agent.nodeName, true);
     assert.ok(all.every((c) => c.Labels["io.daemonlet.pod-name"] !== `refused-${agent.nodeName}`));
+  });
+
+  it("binds a pin of each hostPath, and unpins it with the pod, deleting nothing on the host", async () => {
+    const data = path.join(agent.hostData, "pinned");
+    await mkdir(data);
+    await writeFile(path.join(data, "keep"), "host data\n");
+    const manifest = path.join(agent.manifests, "pinned.yaml");
+    const pinnedPod = podManifest(
+      "pinned",
+      `
+terminationGracePeriodSeconds: 1
+containers:
+- name: app
+  image: ${IMAGE}
+  command: ["sleep", "3600"]
+  volumeMounts: [{name: data, mountPath: /data}]
+volumes:
+- {name: data, hostPath: {path: ${data}, type: Directory}}
+`,
+    );
+    await writeFile(manifest, pinnedPod);
+    const pod = await waitFor(() => agent.pod("pinned"), {
+      timeoutMs: 30_000,
+      what: "pod pinned running",
+      until: (p) => p.status?.phase === "Running",
+    });
+    const pins = path.join(agent.stateDir, "pins", pod.metadata?.uid ?? "");
+    const id = containerStatus(pod)?.containerID?.replace("docker://", "") ?? "";
+    const bound = (await docker.getContainer(id).inspect()).Mounts.find(
+      (m) => m.Destination === "/data",
+    );
+    assert.equal(bound?.Source, path.join(pins, "volumes/data"));
+    assert.deepEqual(mountPointsUnder(await currentMountPoints(), pins), [bound?.Source]);
+    assert.equal(await exec(id, ["cat", "/data/keep"]), "host data\n");
+    await exec(id, ["sh", "-c", "echo from the pod > /data/written"]);
+    assert.equal(await readFile(path.join(data, "written"), "utf8"), "from the pod\n");
+
+    await rm(manifest);
+    await waitFor(async () => !existsSync(pins), { timeoutMs: 30_000, what: "the pins removed" });
+    assert.deepEqual(mountPointsUnder(await currentMountPoints(), pins), []);
+    assert.equal(await readFile(path.join(data, "keep"), "utf8"), "host data\n");
+    assert.equal(await readFile(path.join(data, "written"), "utf8"), "from the pod\n");
+
+    // A pod that goes while the agent is down (its containers removed by hand) leaves no pin.
+    await writeFile(manifest, pinnedPod);
+    const again = await waitFor(() => agent.pod("pinned"), {
+      timeoutMs: 30_000,
+      what: "pod pinned running again",
+      until: (p) => p.status?.phase === "Running",
+    });
+    const pinsAgain = path.join(agent.stateDir, "pins", again.metadata?.uid ?? "");
+    assert.equal(mountPointsUnder(await currentMountPoints(), pinsAgain).length, 1);
+    await agent.kill("SIGKILL");
+    await rm(manifest);
+    await removeNodeContainers(agent.nodeName);
+    await agent.start();
+    assert.ok(!existsSync(pinsAgain), "the pins of a pod gone while the agent was down");
+    assert.deepEqual(mountPointsUnder(await currentMountPoints(), pinsAgain), []);
+    assert.equal(await readFile(path.join(data, "keep"), "utf8"), "host data\n");
   });
 
   it("creates a privileged container as asked and reports the engine's start failure", async () => {

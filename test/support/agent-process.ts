@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { listNodePods } from "../../agent/local-api/client.js";
 import { localApiSocketPath } from "../../agent/local-api/socket-path.js";
+import { unmountUnder } from "../../hostpaths/pin.js";
 import { CliProcess, type LogLine } from "./cli-process.js";
 
 export type { LogLine } from "./cli-process.js";
@@ -108,6 +109,8 @@ export class AgentProcess {
   /** Removes the process and its directories; the caller removes containers by node label. */
   async dispose(): Promise<void> {
     await this.kill("SIGKILL");
+    // The agent's hostPath pins are bind mounts of their sources: not to be deleted through.
+    await unmountUnder(this.root);
     await rm(this.root, { recursive: true, force: true });
   }
 }
