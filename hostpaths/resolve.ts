@@ -1,7 +1,7 @@
 // hostPath volume resolution: the path → its real path → the policy → the type semantics → what
 // to bind. Symlinks are resolved before the policy check, so a link cannot smuggle a path out.
-// The check and Docker's bind are separate steps: whoever can write inside an allowed root
-// between them can still swap a directory for a link; the policy is about what pods ask for.
+// The check and Docker's bind are separate steps; pin.ts makes sure that what was checked here is
+// what gets bound, whatever is swapped in between.
 import { realpath, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { posix as path } from "node:path";
