@@ -14,7 +14,7 @@ import {
 } from "../../proto/hub-agent-frames.js";
 import { UsageReporter } from "../node/usage-reporter.js";
 import { ConfigError } from "../config.js";
-import type { DesiredPod } from "../pods/desired-pod.js";
+import { podObjectMeta, type DesiredPod } from "../pods/desired-pod.js";
 import { AssignedPodSet } from "./assigned-pods.js";
 import { ASSIGNED_PODS_FILE, loadAssignedPods, saveAssignedPods } from "./assigned-pods-file.js";
 import { HubConnection, type ConnectionEnd } from "./hub-connection.js";
@@ -166,13 +166,7 @@ export class HubClient {
     return this.assigned.refused().map(({ pod, problem }) => ({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: {
-        name: pod.name,
-        namespace: pod.namespace || "default",
-        uid: pod.uid,
-        labels: pod.labels,
-        annotations: pod.annotations,
-      },
+      metadata: podObjectMeta(pod),
       status: { phase: "Pending", reason: "PodRefused", message: problem },
     }));
   }

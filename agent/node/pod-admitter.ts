@@ -2,7 +2,7 @@
 // admitted (its containers may run); a rejected pod stays rejected and is reported Failed, as a
 // kubelet's is: the DaemonSet controller replaces it, and the replacement is admitted afresh.
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { DesiredPod } from "../pods/desired-pod.js";
+import { podObjectMeta, type DesiredPod } from "../pods/desired-pod.js";
 import {
   admit,
   podRequests,
@@ -59,13 +59,7 @@ export class PodAdmitter {
     return [...this.rejected.values()].map(({ pod, rejection, at }) => ({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: {
-        name: pod.name,
-        namespace: pod.namespace || "default",
-        uid: pod.uid,
-        labels: pod.labels,
-        annotations: pod.annotations,
-      },
+      metadata: podObjectMeta(pod),
       spec: { ...pod.spec, nodeName: pod.nodeName },
       status: {
         phase: "Failed",

@@ -1,3 +1,4 @@
+import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { Container, PodSpec } from "kubernetes-types/core/v1.js";
 
 export type PodSource = "static" | "hub";
@@ -40,4 +41,17 @@ export type DefaultedPodSpec = Omit<
 /** Init containers first, then app containers: every container the pod may run. */
 export function podContainers(pod: DesiredPod): DefaultedContainer[] {
   return [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+}
+
+/** The pod's identity as API metadata, for the pods the agent reports without running them. */
+export function podObjectMeta(
+  pod: Pick<DesiredPod, "name" | "namespace" | "uid" | "labels" | "annotations">,
+): ObjectMeta {
+  return {
+    name: pod.name,
+    namespace: pod.namespace || "default",
+    uid: pod.uid,
+    labels: pod.labels,
+    annotations: pod.annotations,
+  };
 }
