@@ -12,12 +12,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { HubProcess } from "../test/support/hub-process.js";
 import { REPO } from "../test/support/cli-process.js";
 import { removeNodeContainers } from "../test/support/docker-cleanup.js";
 import { waitFor } from "../test/support/wait.js";
+import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
 import { envNumber, machine, onExit, printTable, round } from "./report.js";
 
@@ -25,7 +25,6 @@ const WINDOW_S = envNumber("BENCH_SECONDS", 60);
 const SETTLE_S = envNumber("BENCH_SETTLE_SECONDS", 5);
 const PROBE_PERIOD_S = envNumber("BENCH_PROBE_PERIOD", 10);
 const POD_COUNTS = (process.env["BENCH_PODS"] ?? "0,20,50").split(",").map(Number);
-const IMAGE = "busybox:1.36";
 /** The npm packages the agent's code imports (kubernetes-types is types only). */
 const AGENT_DEPENDENCIES = [
   "ws",
@@ -98,37 +97,6 @@ async function floor(what: string, modules: string[], windowS: number): Promise<
   }
 }
 
-function manifest(i: number): Pod {
-  const port = 8080;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: `web-${String(i).padStart(2, "0")}` },
-    spec: {
-      terminationGracePeriodSeconds: 1,
-      containers: [
-        {
-          name: "web",
-          image: IMAGE,
-          imagePullPolicy: "Never",
-          command: [
-            "sh",
-            "-c",
-            `mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p ${port} -h /www`,
-          ],
-          ports: [{ containerPort: port }],
-          readinessProbe: { httpGet: { path: "/", port }, periodSeconds: PROBE_PERIOD_S },
-          livenessProbe: { exec: { command: ["true"] }, periodSeconds: PROBE_PERIOD_S },
-        },
-      ],
-    },
-  };
-}
-
-const isReady = (p: Pod) =>
-  p.status?.phase === "Running" &&
-  !!p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
-
 let hub: HubProcess | undefined;
 let agent: AgentProcess | undefined;
 const cleanup = onExit(async () => {
@@ -158,10 +126,10 @@ async function main(): Promise<void> {
     for (; written < pods; written++) {
       await writeFile(
         path.join(a.manifests, `web-${written}.json`),
-        JSON.stringify(manifest(written)),
+        JSON.stringify(probedWebPod(written, { periodSeconds: PROBE_PERIOD_S })),
       );
     }
-    await waitFor(async () => (await a.pods()).filter(isReady).length, {
+    await waitFor(async () => (await a.pods()).filter(isRunningAndReady).length, {
       what: `${pods} pods Running and Ready`,
       until: (ready) => ready === pods,
       timeoutMs: 300_000,
