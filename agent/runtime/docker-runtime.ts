@@ -305,7 +305,11 @@ export class DockerRuntime implements ContainerRuntime {
     };
     if (done) return;
     signal.addEventListener("abort", onAbort, { once: true });
-    const filters = { type: ["container"], label: [`${LABEL.node}=${node}`] };
+    const filters = {
+      type: ["container"],
+      event: STATE_EVENTS,
+      label: [`${LABEL.node}=${node}`],
+    };
     this.engine.stream({ method: "GET", path: "/events", query: { filters } }).then(
       (s) => {
         stream = s;
@@ -583,6 +587,24 @@ export function splitImageRef(ref: string): { repo: string; tag: string } {
   if (colon > ref.lastIndexOf("/")) return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
   return { repo: ref, tag: "latest" };
 }
+
+/**
+ * The container events that change what a relist sees. An exec probe alone makes three others
+ * (exec_create, exec_start, exec_die): the observer relisted on each, several times a second
+ * at 20 probed pods.
+ */
+const STATE_EVENTS = [
+  "create",
+  "start",
+  "restart",
+  "kill",
+  "oom",
+  "die",
+  "stop",
+  "pause",
+  "unpause",
+  "destroy",
+];
 
 function toContainerEvent(obj: Record<string, unknown>): RuntimeEvent | undefined {
   const actor = isRecord(obj.Actor) ? obj.Actor : {};
