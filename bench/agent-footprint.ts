@@ -3,7 +3,8 @@
 // per pod, at Kubernetes' default 10 s period), beside floors measured in the same run: a bare
 // `node` process, one that only imports the agent's npm dependencies, and what each dependency
 // and each part of daemonlet costs alone when imported. The agent runs from dist/ with plain
-// node, connected to a hub (also from dist/), as an installed agent would.
+// node, connected to a hub (also from dist/), as an installed agent would, under the NODE_OPTIONS
+// of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
 //
 //   npm run bench:agent-footprint
 //   env: BENCH_SECONDS (60, each window), BENCH_SETTLE_SECONDS (5), BENCH_PODS ("0,20,50"),
@@ -19,6 +20,7 @@ import { removeNodeContainers } from "../test/support/docker-cleanup.js";
 import { waitFor } from "../test/support/wait.js";
 import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
+import { shippedNodeOptions, startAsShipped } from "./shipped-agent.js";
 import { envNumber, machine, onExit, printTable, round } from "./report.js";
 
 const WINDOW_S = envNumber("BENCH_SECONDS", 60);
@@ -40,8 +42,9 @@ const PARTS: Record<string, string> = {
   "the agent (dist/agent/agent.js + runtime)":
     "dist/agent/agent.js,dist/agent/runtime/docker-runtime.js",
   "the hub (dist/hub/hub.js)": "dist/hub/hub.js",
-  "the CLI as `daemonlet agent` loads it (dist/cli/main.js's imports)":
-    "dist/cli/agent-command.js,dist/cli/hub-command.js,dist/cli/hub-api-commands.js,dist/cli/node-pods.js",
+  "the CLI as `daemonlet agent` loads it (main.js's imports + run-agent.js)":
+    "dist/cli/agent-command.js,dist/cli/hub-command.js,dist/cli/hub-api-commands.js," +
+    "dist/cli/node-pods.js,dist/cli/rollout-cli.js,dist/cli/token-commands.js,dist/cli/run-agent.js",
 };
 
 interface Window {
@@ -79,7 +82,11 @@ function idleNode(modules: string[]): ChildProcess {
   return spawn(
     process.execPath,
     ["--input-type=module", "-e", `${imports} console.log("ready"); setInterval(() => {}, 1000);`],
-    { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] },
+    {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
 }
 
@@ -119,7 +126,7 @@ async function main(): Promise<void> {
   await hub.start();
   agent = await AgentProcess.create("bench-footprint", hub.agentArgs(), { compiled: true });
   const a = agent;
-  await a.start();
+  await startAsShipped(a);
   const windows: Window[] = [];
   let written = 0;
   for (const pods of POD_COUNTS) {
@@ -165,11 +172,15 @@ async function main(): Promise<void> {
   );
   console.log(`Probes: httpGet readiness + exec liveness per pod, every ${PROBE_PERIOD_S} s.`);
   console.log(
+    `Agent and floors under the systemd unit's NODE_OPTIONS: ${JSON.stringify(shippedNodeOptions())}.`,
+  );
+  console.log(
     JSON.stringify({
       bench: "agent-footprint",
       ...machine(),
       windowSeconds: WINDOW_S,
       probePeriodSeconds: PROBE_PERIOD_S,
+      nodeOptions: shippedNodeOptions(),
       restarts,
       bareNode: bare,
       agentDependencies: deps,
