@@ -3,7 +3,8 @@
 // per pod, at Kubernetes' default 10 s period), beside floors measured in the same run: a bare
 // `node` process, one that only imports the agent's npm dependencies, and what each dependency
 // and each part of daemonlet costs alone when imported. The agent runs from dist/ with plain
-// node, connected to a hub (also from dist/), as an installed agent would.
+// node, connected to a hub (also from dist/), as an installed agent would, under the NODE_OPTIONS
+// of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
 //
 //   npm run bench:agent-footprint
 //   env: BENCH_SECONDS (60, each window), BENCH_SETTLE_SECONDS (5), BENCH_PODS ("0,20,50"),
@@ -12,20 +13,20 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { HubProcess } from "../test/support/hub-process.js";
 import { REPO } from "../test/support/cli-process.js";
 import { removeNodeContainers } from "../test/support/docker-cleanup.js";
 import { waitFor } from "../test/support/wait.js";
+import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
+import { shippedNodeOptions, startAsShipped } from "./shipped-agent.js";
 import { envNumber, machine, onExit, printTable, round } from "./report.js";
 
 const WINDOW_S = envNumber("BENCH_SECONDS", 60);
 const SETTLE_S = envNumber("BENCH_SETTLE_SECONDS", 5);
 const PROBE_PERIOD_S = envNumber("BENCH_PROBE_PERIOD", 10);
 const POD_COUNTS = (process.env["BENCH_PODS"] ?? "0,20,50").split(",").map(Number);
-const IMAGE = "busybox:1.36";
 /** The npm packages the agent's code imports (kubernetes-types is types only). */
 const AGENT_DEPENDENCIES = [
   "ws",
@@ -41,8 +42,9 @@ const PARTS: Record<string, string> = {
   "the agent (dist/agent/agent.js + runtime)":
     "dist/agent/agent.js,dist/agent/runtime/docker-runtime.js",
   "the hub (dist/hub/hub.js)": "dist/hub/hub.js",
-  "the CLI as `daemonlet agent` loads it (dist/cli/main.js's imports)":
-    "dist/cli/agent-command.js,dist/cli/hub-command.js,dist/cli/hub-api-commands.js,dist/cli/node-pods.js",
+  "the CLI as `daemonlet agent` loads it (main.js's imports + run-agent.js)":
+    "dist/cli/agent-command.js,dist/cli/hub-command.js,dist/cli/hub-api-commands.js," +
+    "dist/cli/node-pods.js,dist/cli/rollout-cli.js,dist/cli/token-commands.js,dist/cli/run-agent.js",
 };
 
 interface Window {
@@ -80,7 +82,11 @@ function idleNode(modules: string[]): ChildProcess {
   return spawn(
     process.execPath,
     ["--input-type=module", "-e", `${imports} console.log("ready"); setInterval(() => {}, 1000);`],
-    { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] },
+    {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
 }
 
@@ -97,37 +103,6 @@ async function floor(what: string, modules: string[], windowS: number): Promise<
     child.kill("SIGKILL");
   }
 }
-
-function manifest(i: number): Pod {
-  const port = 8080;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: `web-${String(i).padStart(2, "0")}` },
-    spec: {
-      terminationGracePeriodSeconds: 1,
-      containers: [
-        {
-          name: "web",
-          image: IMAGE,
-          imagePullPolicy: "Never",
-          command: [
-            "sh",
-            "-c",
-            `mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p ${port} -h /www`,
-          ],
-          ports: [{ containerPort: port }],
-          readinessProbe: { httpGet: { path: "/", port }, periodSeconds: PROBE_PERIOD_S },
-          livenessProbe: { exec: { command: ["true"] }, periodSeconds: PROBE_PERIOD_S },
-        },
-      ],
-    },
-  };
-}
-
-const isReady = (p: Pod) =>
-  p.status?.phase === "Running" &&
-  !!p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
 
 let hub: HubProcess | undefined;
 let agent: AgentProcess | undefined;
@@ -151,17 +126,17 @@ async function main(): Promise<void> {
   await hub.start();
   agent = await AgentProcess.create("bench-footprint", hub.agentArgs(), { compiled: true });
   const a = agent;
-  await a.start();
+  await startAsShipped(a);
   const windows: Window[] = [];
   let written = 0;
   for (const pods of POD_COUNTS) {
     for (; written < pods; written++) {
       await writeFile(
         path.join(a.manifests, `web-${written}.json`),
-        JSON.stringify(manifest(written)),
+        JSON.stringify(probedWebPod(written, { periodSeconds: PROBE_PERIOD_S })),
       );
     }
-    await waitFor(async () => (await a.pods()).filter(isReady).length, {
+    await waitFor(async () => (await a.pods()).filter(isRunningAndReady).length, {
       what: `${pods} pods Running and Ready`,
       until: (ready) => ready === pods,
       timeoutMs: 300_000,
@@ -197,11 +172,15 @@ async function main(): Promise<void> {
   );
   console.log(`Probes: httpGet readiness + exec liveness per pod, every ${PROBE_PERIOD_S} s.`);
   console.log(
+    `Agent and floors under the systemd unit's NODE_OPTIONS: ${JSON.stringify(shippedNodeOptions())}.`,
+  );
+  console.log(
     JSON.stringify({
       bench: "agent-footprint",
       ...machine(),
       windowSeconds: WINDOW_S,
       probePeriodSeconds: PROBE_PERIOD_S,
+      nodeOptions: shippedNodeOptions(),
       restarts,
       bareNode: bare,
       agentDependencies: deps,

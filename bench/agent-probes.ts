@@ -11,11 +11,11 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import Docker from "dockerode";
-import type { Pod } from "kubernetes-types/core/v1.js";
 import { LABEL } from "../agent/runtime/labels.js";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { removeNodeContainers } from "../test/support/docker-cleanup.js";
 import { waitFor } from "../test/support/wait.js";
+import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import {
   CLOCK_TICKS,
   engineDelta,
@@ -26,7 +26,6 @@ import {
 } from "./proc-stats.js";
 
 const PODS = 20;
-const IMAGE = "busybox:1.36";
 function seconds(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!(value > 0)) throw new Error(`${name} must be a positive number of seconds`);
@@ -37,40 +36,6 @@ const BASELINE_S = seconds("BENCH_BASELINE_SECONDS", 20);
 const SETTLE_S = seconds("BENCH_SETTLE_SECONDS", 5);
 /** Probes per second the manifests ask for: one readiness and one liveness per pod. */
 const EXPECTED = { httpGet: PODS - 1, tcpSocket: 1, exec: PODS, total: 2 * PODS };
-
-function manifest(i: number): Pod {
-  const port = 8080;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: `web-${String(i).padStart(2, "0")}` },
-    spec: {
-      terminationGracePeriodSeconds: 1,
-      containers: [
-        {
-          name: "web",
-          image: IMAGE,
-          imagePullPolicy: "Never",
-          command: [
-            "sh",
-            "-c",
-            `mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p ${port} -h /www`,
-          ],
-          ports: [{ containerPort: port }],
-          readinessProbe: {
-            ...(i === 0 ? { tcpSocket: { port } } : { httpGet: { path: "/", port } }),
-            periodSeconds: 1,
-          },
-          livenessProbe: { exec: { command: ["true"] }, periodSeconds: 1 },
-        },
-      ],
-    },
-  };
-}
-
-const isReady = (p: Pod) =>
-  p.status?.phase === "Running" &&
-  !!p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
 
 /** Counts the engine's exec_start events for the node's containers while it runs. */
 async function countExecs(node: string) {
@@ -195,11 +160,14 @@ async function main(): Promise<void> {
 
   await Promise.all(
     Array.from({ length: PODS }, (_, i) =>
-      writeFile(path.join(a.manifests, `web-${i}.json`), JSON.stringify(manifest(i), null, 2)),
+      writeFile(
+        path.join(a.manifests, `web-${i}.json`),
+        JSON.stringify(probedWebPod(i, { periodSeconds: 1, tcpReadiness: i === 0 }), null, 2),
+      ),
     ),
   );
   const started = Date.now();
-  await waitFor(async () => (await a.pods()).filter(isReady).length, {
+  await waitFor(async () => (await a.pods()).filter(isRunningAndReady).length, {
     what: `${PODS} pods Running and Ready`,
     until: (ready) => ready === PODS,
     timeoutMs: 180_000,
@@ -214,7 +182,7 @@ async function main(): Promise<void> {
   const restarts = pods
     .flatMap((p) => p.status?.containerStatuses ?? [])
     .reduce((sum, c) => sum + c.restartCount, 0);
-  const notReadyAtEnd = PODS - pods.filter(isReady).length;
+  const notReadyAtEnd = PODS - pods.filter(isRunningAndReady).length;
 
   printTable([
     ["baseline", baseline, 0],

@@ -3,7 +3,8 @@
 // beside the floor measured in the same run: dockerode's create + start of the same image with
 // nothing else around it. One pod at a time, so each figure is one pod's path, not a queue.
 // "Running" is the engine's own State.StartedAt, so polling adds nothing to the figures.
-// The agent and the hub run from dist/ (`npm run build` first) with plain node.
+// The agent and the hub run from dist/ (`npm run build` first) with plain node, the agent under
+// the systemd unit's NODE_OPTIONS (bench/shipped-agent.ts).
 //
 //   npm run bench:start-latency
 //   env: BENCH_PODS (50)
@@ -26,6 +27,7 @@ import {
   summarize,
   type Summary,
 } from "./report.js";
+import { shippedNodeOptions, startAsShipped } from "./shipped-agent.js";
 
 const PODS = envNumber("BENCH_PODS", 50);
 const IMAGE = "busybox:1.36";
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   await hub.start();
   agent = await AgentProcess.create("bench-start", hub.agentArgs(), { compiled: true });
   const a = agent;
-  await a.start();
+  await startAsShipped(a);
   const api = new HubClient(hub.api);
   console.error(`agent ${a.nodeName}, ${PODS} pods each way, one at a time`);
 
@@ -158,10 +160,14 @@ async function main(): Promise<void> {
     ],
   );
   console.log(
+    `Agent under the systemd unit's NODE_OPTIONS: ${JSON.stringify(shippedNodeOptions())}.`,
+  );
+  console.log(
     JSON.stringify({
       bench: "start-latency",
       ...machine(),
       pods: PODS,
+      nodeOptions: shippedNodeOptions(),
       floorMs: floorS,
       assignedToRunningMs: staticS,
       applyToRunningMs: applyS,

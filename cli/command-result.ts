@@ -2,7 +2,7 @@
 // the same under commander and in tests.
 import { isManifestError } from "../agent/pods/manifest-error.js";
 import { isHubApiError } from "../hub/api/index.js";
-import { HUB_ADDRESS_ENV } from "./hub-address.js";
+import { HUB_ADDRESS_ENV } from "./hub-address-env.js";
 import { UsageError } from "./usage-error.js";
 
 const HUB_HINT = `its address comes from --hub, else $${HUB_ADDRESS_ENV}, else 127.0.0.1:7461`;

@@ -1,5 +1,5 @@
 // Durations on the command line as kubectl takes them (`--timeout 5m`, `90s`, `1m30s`, `0`).
-import { UsageError } from "./command-result.js";
+import { UsageError } from "./usage-error.js";
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -10,9 +10,8 @@ import {
   DEFAULT_ADMIN_CONFIG,
   readAdminConfig,
 } from "../hub/auth/admin-config.js";
+import { HUB_ADDRESS_ENV } from "./hub-address-env.js";
 import { UsageError } from "./usage-error.js";
-
-export const HUB_ADDRESS_ENV = "DAEMONLET_HUB";
 
 export function hubAddress(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   return flag || env[HUB_ADDRESS_ENV] || DEFAULT_HUB_ADDRESS;

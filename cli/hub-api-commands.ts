@@ -1,17 +1,12 @@
 // The commands that talk to the hub's API: apply, get, describe, delete, label, taint, cordon,
-// uncordon and explain, with kubectl's names, flags and output.
+// uncordon and explain, with kubectl's names, flags and output. Each imports its work (and the
+// hub's API client) when it runs, so that `daemonlet agent` does not load them.
 import { Option, type Command } from "commander";
-import { HubClient } from "../hub/api/index.js";
-import { runApply } from "./apply-command.js";
-import { runCommand, UsageError, type CommandResult } from "./command-result.js";
-import { refsFromArgs, refsInManifests, runDelete } from "./delete-command.js";
-import { runDescribe } from "./describe-command.js";
-import { runExplain } from "./explain-command.js";
-import { runGet } from "./get-command.js";
-import { HUB_ADDRESS_ENV, hubConnection } from "./hub-address.js";
-import { readManifestSources, type ManifestSource } from "./manifest-sources.js";
-import { runCordon, runLabel, runTaint } from "./node-edit-commands.js";
-import { runTop } from "./top-command.js";
+import type { HubClient } from "../hub/api/index.js";
+import type { CommandResult } from "./command-result.js";
+import { HUB_ADDRESS_ENV } from "./hub-address-env.js";
+import type { ManifestSource } from "./manifest-sources.js";
+import { UsageError } from "./usage-error.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -24,6 +19,11 @@ export async function execute(
   run: (client: () => HubClient) => Promise<CommandResult>,
 ): Promise<void> {
   const flags = command.optsWithGlobals<{ hub?: string; adminConfig?: string }>();
+  const [{ HubClient }, { runCommand }, { hubConnection }] = await Promise.all([
+    import("../hub/api/client.js"),
+    import("./command-result.js"),
+    import("./hub-address.js"),
+  ]);
   let client: HubClient | undefined;
   try {
     const result = await runCommand(async () => {
@@ -39,6 +39,7 @@ export async function execute(
 }
 
 async function oneFile(path: string, flag: string): Promise<ManifestSource> {
+  const { readManifestSources } = await import("./manifest-sources.js");
   const [source, ...more] = await readManifestSources([path]);
   if (source === undefined || more.length > 0) throw new UsageError(`${flag} takes one file`);
   return source;
@@ -67,9 +68,13 @@ export function registerHubApiCommands(program: Command): void {
     .addOption(hubOption())
     .addOption(filesOption())
     .action(async (options: { filename?: string[] }, command: Command) =>
-      execute(command, async (client) =>
-        runApply(client(), await readManifestSources(options.filename ?? [])),
-      ),
+      execute(command, async (client) => {
+        const [{ runApply }, { readManifestSources }] = await Promise.all([
+          import("./apply-command.js"),
+          import("./manifest-sources.js"),
+        ]);
+        return runApply(client(), await readManifestSources(options.filename ?? []));
+      }),
     );
 
   program
@@ -95,7 +100,11 @@ export function registerHubApiCommands(program: Command): void {
           allNamespaces?: boolean;
         },
         command: Command,
-      ) => execute(command, (client) => runGet(client(), { type, name, ...options }, new Date())),
+      ) =>
+        execute(command, async (client) => {
+          const { runGet } = await import("./get-command.js");
+          return runGet(client(), { type, name, ...options }, new Date());
+        }),
     );
 
   program
@@ -106,7 +115,10 @@ export function registerHubApiCommands(program: Command): void {
     .argument("<name>")
     .addOption(namespaceOption())
     .action(async (type: string, name: string, options: { namespace?: string }, command: Command) =>
-      execute(command, (client) => runDescribe(client(), { type, name, ...options }, new Date())),
+      execute(command, async (client) => {
+        const { runDescribe } = await import("./describe-command.js");
+        return runDescribe(client(), { type, name, ...options }, new Date());
+      }),
     );
 
   program
@@ -125,9 +137,11 @@ export function registerHubApiCommands(program: Command): void {
         command: Command,
       ) =>
         execute(command, async (client) => {
+          const { refsFromArgs, refsInManifests, runDelete } = await import("./delete-command.js");
           if (options.filename !== undefined) {
             if (type !== undefined)
               throw new UsageError("delete takes either -f or TYPE NAME, not both");
+            const { readManifestSources } = await import("./manifest-sources.js");
             const sources = await readManifestSources(options.filename);
             return runDelete(client(), refsInManifests(sources, options.namespace));
           }
@@ -152,9 +166,10 @@ export function registerHubApiCommands(program: Command): void {
         options: { overwrite?: boolean },
         command: Command,
       ) =>
-        execute(command, (client) =>
-          runLabel(client(), { type, name, changes, overwrite: options.overwrite ?? false }),
-        ),
+        execute(command, async (client) => {
+          const { runLabel } = await import("./node-edit-commands.js");
+          return runLabel(client(), { type, name, changes, overwrite: options.overwrite ?? false });
+        }),
     );
 
   program
@@ -175,9 +190,10 @@ export function registerHubApiCommands(program: Command): void {
         options: { overwrite?: boolean },
         command: Command,
       ) =>
-        execute(command, (client) =>
-          runTaint(client(), { type, name, changes, overwrite: options.overwrite ?? false }),
-        ),
+        execute(command, async (client) => {
+          const { runTaint } = await import("./node-edit-commands.js");
+          return runTaint(client(), { type, name, changes, overwrite: options.overwrite ?? false });
+        }),
     );
 
   program
@@ -186,7 +202,10 @@ export function registerHubApiCommands(program: Command): void {
     .addOption(hubOption())
     .argument("<node>")
     .action(async (name: string, _options: object, command: Command) =>
-      execute(command, (client) => runCordon(client(), name, true)),
+      execute(command, async (client) => {
+        const { runCordon } = await import("./node-edit-commands.js");
+        return runCordon(client(), name, true);
+      }),
     );
 
   program
@@ -195,7 +214,10 @@ export function registerHubApiCommands(program: Command): void {
     .addOption(hubOption())
     .argument("<node>")
     .action(async (name: string, _options: object, command: Command) =>
-      execute(command, (client) => runCordon(client(), name, false)),
+      execute(command, async (client) => {
+        const { runCordon } = await import("./node-edit-commands.js");
+        return runCordon(client(), name, false);
+      }),
     );
 
   program
@@ -212,7 +234,11 @@ export function registerHubApiCommands(program: Command): void {
         type: string,
         options: { namespace?: string; allNamespaces?: boolean },
         command: Command,
-      ) => execute(command, (client) => runTop(client(), { type, ...options })),
+      ) =>
+        execute(command, async (client) => {
+          const { runTop } = await import("./top-command.js");
+          return runTop(client(), { type, ...options });
+        }),
     );
 
   program
@@ -228,6 +254,7 @@ export function registerHubApiCommands(program: Command): void {
           const daemonSet = await oneFile(options.filename, "-f");
           const nodes =
             options.nodes === undefined ? undefined : await oneFile(options.nodes, "--nodes");
+          const { runExplain } = await import("./explain-command.js");
           return runExplain({ daemonSet, nodes, format: options.output ?? "table" }, client);
         }),
     );

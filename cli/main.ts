@@ -10,6 +10,9 @@ import { silenceIpServerNameWarning } from "./ip-servername-warning.js";
 
 silenceIpServerNameWarning();
 
+// Each register* declares its commands' flags only; a command imports its work when it runs, so
+// that `daemonlet agent` loads the agent and not the hub or the CLI's other commands.
+
 const program = new Command("daemonlet")
   .description("Kubernetes DaemonSet semantics on bare-metal fleets, without Kubernetes")
   .version(packageVersion())

@@ -1,7 +1,6 @@
 // `daemonlet node logs`: a container's output, asked of this host's agent over its local API,
 // like `kubectl logs`.
 import { InvalidArgumentError, type Command } from "commander";
-import { streamContainerLogs } from "../agent/local-api/client.js";
 import { isLocalApiError } from "../agent/local-api/errors.js";
 import { localApiSocketPath } from "../agent/local-api/socket-path.js";
 
@@ -43,6 +42,7 @@ export function registerNodeLogsCommand(node: Command, defaultStateDir: string):
     .option("--socket <path>", "the agent's socket (default: <state-dir>/agent.sock)")
     .action(async (pod: string, options: NodeLogsOptions, command: Command) => {
       const socket = options.socket ?? localApiSocketPath(options.stateDir);
+      const { streamContainerLogs } = await import("../agent/local-api/client.js");
       // Ctrl-C (or a reader that went away, `| head`) ends the stream quietly, as the end of
       // the output does; the agent then closes the engine's stream.
       const stop = new AbortController();

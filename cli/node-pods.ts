@@ -1,9 +1,8 @@
 // `daemonlet node pods`: what this host's agent runs, asked over its local API socket.
 import { Option, type Command } from "commander";
-import { listNodePods } from "../agent/local-api/client.js";
 import { isLocalApiError } from "../agent/local-api/errors.js";
 import { localApiSocketPath } from "../agent/local-api/socket-path.js";
-import { renderNodePods, type OutputFormat } from "./format/node-pods-output.js";
+import type { OutputFormat } from "./format/node-pods-output.js";
 import { registerNodeLogsCommand } from "./node-logs.js";
 import { registerNodeRevokeCommand } from "./token-commands.js";
 
@@ -29,6 +28,10 @@ export function registerNodeCommands(program: Command): void {
     .option("--socket <path>", "the agent's socket (default: <state-dir>/agent.sock)")
     .action(async (options: NodePodsOptions, command: Command) => {
       const socket = options.socket ?? localApiSocketPath(options.stateDir);
+      const [{ listNodePods }, { renderNodePods }] = await Promise.all([
+        import("../agent/local-api/client.js"),
+        import("./format/node-pods-output.js"),
+      ]);
       try {
         const result = await listNodePods(socket);
         const format: OutputFormat = options.output ?? "table";

@@ -1,14 +1,11 @@
 // The `daemonlet rollout` command group on the command line; the work is in rollout-commands.ts.
 import type { Command } from "commander";
-import { UsageError } from "./command-result.js";
 import { parseDuration } from "./duration-flag.js";
 import { execute, hubOption, namespaceOption } from "./hub-api-commands.js";
-import {
-  runRolloutAction,
-  runRolloutHistory,
-  runRolloutStatus,
-  type RolloutTarget,
-} from "./rollout-commands.js";
+import type { RolloutTarget } from "./rollout-commands.js";
+import { UsageError } from "./usage-error.js";
+
+const rolloutCommands = () => import("./rollout-commands.js");
 
 function revisionNumber(value: string, flag: string): number {
   if (!/^\d+$/.test(value))
@@ -49,7 +46,7 @@ export function registerRolloutCommands(program: Command): void {
         command: Command,
       ) =>
         execute(command, async (client) =>
-          runRolloutStatus(
+          (await rolloutCommands()).runRolloutStatus(
             client(),
             target(resource, name, options.namespace),
             {
@@ -71,7 +68,7 @@ export function registerRolloutCommands(program: Command): void {
         command: Command,
       ) =>
         execute(command, async (client) =>
-          runRolloutHistory(
+          (await rolloutCommands()).runRolloutHistory(
             client(),
             target(resource, name, options.namespace),
             options.revision === undefined
@@ -91,7 +88,7 @@ export function registerRolloutCommands(program: Command): void {
         command: Command,
       ) =>
         execute(command, async (client) =>
-          runRolloutAction(
+          (await rolloutCommands()).runRolloutAction(
             client(),
             target(resource, name, options.namespace),
             "undo",
@@ -116,7 +113,11 @@ export function registerRolloutCommands(program: Command): void {
         command: Command,
       ) =>
         execute(command, async (client) =>
-          runRolloutAction(client(), target(resource, name, options.namespace), action),
+          (await rolloutCommands()).runRolloutAction(
+            client(),
+            target(resource, name, options.namespace),
+            action,
+          ),
         ),
     );
   }

@@ -2,7 +2,6 @@
 // `daemonlet node revoke NAME`, through the hub's HubAuth service.
 import { InvalidArgumentError, type Command } from "commander";
 import { isFields, messages, text, type Fields } from "../agent/local-api/message-fields.js";
-import { succeeded } from "./command-result.js";
 import { humanDuration } from "./format/duration.js";
 import { formatTable } from "./format/tab-table.js";
 import { execute, hubOption } from "./hub-api-commands.js";
@@ -47,6 +46,7 @@ export function registerTokenCommands(program: Command): void {
     .option("--description <text>", "what it is for")
     .action(async (options: { ttl: number; description?: string }, command: Command) =>
       execute(command, async (client) => {
+        const { succeeded } = await import("./command-result.js");
         const created = asFields(
           await client().callAuth("CreateJoinToken", {
             ttl_seconds: options.ttl,
@@ -62,6 +62,7 @@ export function registerTokenCommands(program: Command): void {
     .addOption(hubOption())
     .action(async (_options: object, command: Command) =>
       execute(command, async (client) => {
+        const { succeeded } = await import("./command-result.js");
         const list = asFields(await client().callAuth("ListJoinTokens", {}));
         return succeeded(formatTokenTable(messages(list, "tokens"), new Date()));
       }),
@@ -73,6 +74,7 @@ export function registerTokenCommands(program: Command): void {
     .argument("<id>", "the token's id (the part before the dot)")
     .action(async (id: string, _options: object, command: Command) =>
       execute(command, async (client) => {
+        const { succeeded } = await import("./command-result.js");
         await client().callAuth("DeleteJoinToken", { id: id.split(".")[0] });
         return succeeded(`join token ${id.split(".")[0]} deleted\n`);
       }),
@@ -88,6 +90,7 @@ export function registerNodeRevokeCommand(node: Command): void {
     .argument("<name>", "the node")
     .action(async (name: string, _options: object, command: Command) =>
       execute(command, async (client) => {
+        const { succeeded } = await import("./command-result.js");
         const answer = asFields(await client().callAuth("RevokeNode", { node_name: name }));
         return succeeded(
           answer["revoked"] === true

@@ -48,9 +48,9 @@ export class NodeMonitor {
   constructor(private readonly opts: NodeMonitorOptions) {}
 
   /**
-   * Samples now (which also primes the cpu rates) and then once per interval, in the background:
-   * the first sample costs about a second (systeminformation's set-up) and must not hold up the
-   * agent's start. Conditions reach the hub when they are known.
+   * Samples now (which also primes the cpu and network rates) and then once per interval, in the
+   * background, so as not to hold up the agent's start. Conditions reach the hub when they are
+   * known.
    */
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);

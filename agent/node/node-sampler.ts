@@ -1,8 +1,8 @@
-// Reads what the node has and uses: cpu and memory through systeminformation (loaded on first
-// use, so an agent that never samples never pays for it), the engine's data root through
-// statfs (the one filesystem that matters to pods, where systeminformation's fsSize lists every
-// mount, the containers' overlays included), network counters and pids from /proc. Each call's
-// cost is in bench/.
+// Reads what the node has and uses: cpu, memory, network counters and pids from /proc, and the
+// engine's data root through statfs (the one filesystem that matters to pods; systeminformation's
+// fsSize lists every mount, the containers' overlays included). The /proc readers replace
+// systeminformation's currentLoad, which ran `cat /proc/stat` in a shell on every sample, and its
+// mem; they keep its formulas. Each call's cost is in bench/.
 import { readFile, statfs } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 
@@ -23,28 +23,25 @@ export interface NodeSample {
   pidAvailable: number;
 }
 
-type SystemInformation = typeof import("systeminformation");
-
 /** Interfaces of the engine's own networks: their traffic is pods', and crosses a real one too. */
 const VIRTUAL_INTERFACE = /^(lo|veth.*|docker\d*|br-.*)$/;
 
 export class NodeSampler {
-  private si?: Promise<SystemInformation>;
+  private lastCpu?: CpuTicks;
   private lastNetwork?: { at: number; rx: number; tx: number };
 
   constructor(private readonly dataRoot: string) {}
 
   async sample(): Promise<NodeSample> {
-    const si = await (this.si ??= import("systeminformation"));
-    const [load, mem, fs, network, pids] = await Promise.all([
-      si.currentLoad(),
-      si.mem(),
+    const [cpuCores, mem, fs, network, pids] = await Promise.all([
+      this.cpu(),
+      readFile("/proc/meminfo", "utf8").then(parseMeminfo),
       this.nodefs(),
       this.network(),
       pidFigures(),
     ]);
     return {
-      cpuCores: (load.currentLoad / 100) * load.cpus.length,
+      cpuCores,
       memoryTotalBytes: mem.total,
       memoryAvailableBytes: mem.available,
       memoryWorkingSetBytes: mem.total - mem.available,
@@ -52,6 +49,15 @@ export class NodeSampler {
       ...network,
       ...pids,
     };
+  }
+
+  /** Cores busy since the previous sample. */
+  private async cpu(): Promise<number> {
+    const now = parseProcStat(await readFile("/proc/stat", "utf8"));
+    const last = this.lastCpu;
+    this.lastCpu = now;
+    if (!last || now.total <= last.total) return 0;
+    return ((now.busy - last.busy) / (now.total - last.total)) * now.cores;
   }
 
   /** Capacity of the data root's filesystem, for the node's ephemeral-storage. */
@@ -111,6 +117,39 @@ export function parseNetDev(text: string): { iface: string; rxBytes: number; txB
       return [];
     return [{ iface: m[1] ?? "", rxBytes, txBytes }];
   });
+}
+
+export interface CpuTicks {
+  /** Ticks of all cores together that were not idle. */
+  busy: number;
+  /** Busy plus idle ticks. */
+  total: number;
+  cores: number;
+}
+
+/**
+ * `/proc/stat`'s `cpu` line (all cores together) and its count of `cpuN` lines. Busy is user,
+ * nice, system, irq, steal and guest, and the total adds idle: systeminformation's currentLoad
+ * formula (iowait and softirq count in neither, as in the os.cpus() times it starts from).
+ */
+export function parseProcStat(text: string): CpuTicks {
+  const lines = text.split("\n");
+  const fields = (lines.find((l) => l.startsWith("cpu ")) ?? "").trim().split(/\s+/).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, , irq = 0, , steal = 0, guest = 0] =
+    fields.slice(1);
+  const busy = user + nice + system + irq + steal + guest;
+  return { busy, total: busy + idle, cores: lines.filter((l) => /^cpu\d+\s/.test(l)).length };
+}
+
+/**
+ * `/proc/meminfo` in bytes: MemTotal, and MemAvailable (the kernel's estimate), else free plus
+ * buffers, page cache and slab on kernels without it, as systeminformation's mem.
+ */
+export function parseMeminfo(text: string): { total: number; available: number } {
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0) * 1024;
+  const available = kb("MemAvailable") || kb("MemFree") + kb("Buffers") + kb("Cached") + kb("Slab");
+  return { total: kb("MemTotal"), available };
 }
 
 /** As the kubelet counts: the pid space is the smaller of pid_max and threads-max, less every task. */

@@ -25,6 +25,28 @@ export const PROBE_DEFAULTS = {
 
 export const HTTP_GET_DEFAULTS = { path: "/", scheme: "HTTP" } as const;
 
+type ProbeTimingField = keyof typeof PROBE_DEFAULTS | "terminationGracePeriodSeconds";
+
+/**
+ * A probe's timing with Kubernetes' defaults filled in, where 0 means the default too (but for
+ * initialDelaySeconds). The one place they are applied: the schema below, and the agent's probe
+ * runner for a spec that did not pass through it.
+ */
+export function probeTiming(probe: {
+  [F in ProbeTimingField]?: number | undefined;
+}): Record<keyof typeof PROBE_DEFAULTS, number> & { terminationGracePeriodSeconds?: number } {
+  return {
+    initialDelaySeconds: probe.initialDelaySeconds ?? PROBE_DEFAULTS.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds || PROBE_DEFAULTS.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds || PROBE_DEFAULTS.timeoutSeconds,
+    successThreshold: probe.successThreshold || PROBE_DEFAULTS.successThreshold,
+    failureThreshold: probe.failureThreshold || PROBE_DEFAULTS.failureThreshold,
+    ...(probe.terminationGracePeriodSeconds !== undefined && {
+      terminationGracePeriodSeconds: probe.terminationGracePeriodSeconds,
+    }),
+  };
+}
+
 const HANDLERS = ["exec", "httpGet", "tcpSocket"] as const;
 
 const httpHeaderName: FormatCheck = (v) =>
@@ -117,14 +139,7 @@ function probeSchema(kind: ProbeKind) {
       ...(probe.exec && { exec: probe.exec }),
       ...(probe.httpGet && { httpGet: probe.httpGet }),
       ...(probe.tcpSocket && { tcpSocket: probe.tcpSocket }),
-      initialDelaySeconds: probe.initialDelaySeconds ?? PROBE_DEFAULTS.initialDelaySeconds,
-      periodSeconds: probe.periodSeconds || PROBE_DEFAULTS.periodSeconds,
-      timeoutSeconds: probe.timeoutSeconds || PROBE_DEFAULTS.timeoutSeconds,
-      successThreshold: probe.successThreshold || PROBE_DEFAULTS.successThreshold,
-      failureThreshold: probe.failureThreshold || PROBE_DEFAULTS.failureThreshold,
-      ...(probe.terminationGracePeriodSeconds !== undefined && {
-        terminationGracePeriodSeconds: probe.terminationGracePeriodSeconds,
-      }),
+      ...probeTiming(probe),
     }));
 }
 

@@ -43,6 +43,20 @@ export function canonicalJson(value: unknown): string {
  * `hostNetwork: false` changes nothing.
  */
 export function specHash(pod: DesiredPod, container: DefaultedContainer): string {
+  let byContainer = hashes.get(pod);
+  if (!byContainer) hashes.set(pod, (byContainer = new WeakMap()));
+  let hash = byContainer.get(container);
+  if (hash === undefined) byContainer.set(container, (hash = computeSpecHash(pod, container)));
+  return hash;
+}
+
+/**
+ * Each pod worker's sync hashes its containers again (every 10 s, and on every change): desired
+ * pods are never modified once parsed, so a hash is computed once per pod and container object.
+ */
+const hashes = new WeakMap<DesiredPod, WeakMap<DefaultedContainer, string>>();
+
+function computeSpecHash(pod: DesiredPod, container: DefaultedContainer): string {
   const mounted = new Set((container.volumeMounts ?? []).map((m) => m.name));
   const form = {
     v: SPEC_HASH_VERSION,

@@ -1,11 +1,11 @@
 // A container's probes as the agent runs them: one handler each, every default filled in. The
-// manifest schema has filled the defaults already; this reads them from the same constants, so a
-// spec that did not pass through it (a test, an adopted pod) behaves the same.
+// manifest schema has filled the defaults already; this applies the schema's own probeTiming, so
+// a spec that did not pass through it (a test, an adopted pod) behaves the same.
 import type { Container, Probe } from "kubernetes-types/core/v1.js";
 import {
   HTTP_GET_DEFAULTS,
-  PROBE_DEFAULTS,
   PROBE_FIELDS,
+  probeTiming,
   type ProbeKind,
 } from "../pods/probe-schema.js";
 
@@ -49,19 +49,7 @@ export function containerProbes(container: Container): ProbeSpec[] {
 }
 
 function toSpec(kind: ProbeKind, probe: Probe, handler: ProbeHandler): ProbeSpec {
-  return {
-    kind,
-    handler,
-    initialDelaySeconds: probe.initialDelaySeconds ?? PROBE_DEFAULTS.initialDelaySeconds,
-    // 0 means the default, as in Kubernetes.
-    periodSeconds: probe.periodSeconds || PROBE_DEFAULTS.periodSeconds,
-    timeoutSeconds: probe.timeoutSeconds || PROBE_DEFAULTS.timeoutSeconds,
-    successThreshold: probe.successThreshold || PROBE_DEFAULTS.successThreshold,
-    failureThreshold: probe.failureThreshold || PROBE_DEFAULTS.failureThreshold,
-    ...(probe.terminationGracePeriodSeconds !== undefined && {
-      terminationGracePeriodSeconds: probe.terminationGracePeriodSeconds,
-    }),
-  };
+  return { kind, handler, ...probeTiming(probe) };
 }
 
 /**

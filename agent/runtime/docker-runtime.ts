@@ -83,7 +83,7 @@ interface RawStats {
 }
 
 interface CacheEntry {
-  /** The list's State and Status text when this was inspected; any change means re-inspect. */
+  /** The list's state when this was inspected (summaryStamp); any change means re-inspect. */
   stamp: string;
   node: string;
   podUid: string;
@@ -143,7 +143,7 @@ export class DockerRuntime implements ContainerRuntime {
       infos.map(async (info): Promise<ObservedContainer | undefined> => {
         const labels = parseLabels(info.Labels);
         if (labels === undefined || labels.node !== filter.node) return undefined;
-        const stamp = `${info.State}|${info.Status}`;
+        const stamp = summaryStamp(info);
         const cached = this.inspected.get(info.Id);
         if (cached?.stamp === stamp) return cached.observed;
         const raw = await this.inspectRaw(info.Id);
@@ -305,7 +305,11 @@ export class DockerRuntime implements ContainerRuntime {
     };
     if (done) return;
     signal.addEventListener("abort", onAbort, { once: true });
-    const filters = { type: ["container"], label: [`${LABEL.node}=${node}`] };
+    const filters = {
+      type: ["container"],
+      event: STATE_EVENTS,
+      label: [`${LABEL.node}=${node}`],
+    };
     this.engine.stream({ method: "GET", path: "/events", query: { filters } }).then(
       (s) => {
         stream = s;
@@ -316,7 +320,10 @@ export class DockerRuntime implements ContainerRuntime {
           "data",
           jsonLines((obj) => {
             const ev = toContainerEvent(obj);
-            if (ev !== undefined && !done) onEvent(ev);
+            if (ev === undefined || done) return;
+            // Its state changed: the next list inspects it again, whatever its summary says.
+            this.inspected.delete(ev.containerId);
+            onEvent(ev);
           }),
         );
         s.on("error", (e: unknown) => disconnect(this.toError(e, operation)));
@@ -584,7 +591,42 @@ export function splitImageRef(ref: string): { repo: string; tag: string } {
   return { repo: ref, tag: "latest" };
 }
 
-function toContainerEvent(obj: Record<string, unknown>): RuntimeEvent | undefined {
+/**
+ * A container's State and Status from the list, less the age that Docker writes into Status
+ * ("Up 5 seconds", "Exited (0) 2 minutes ago"): it changes every second of a young container's
+ * first minute, and made each list inspect every such container again. What is left (the state,
+ * exit code, health, paused) changes only with the container; so do the events, which drop the
+ * cached inspect of their container.
+ */
+export function summaryStamp(info: { State?: string; Status?: string }): string {
+  const status = (info.Status ?? "").replace(AGE, "").replace(/\s+/g, " ").trim();
+  return `${info.State}|${status}`;
+}
+
+const AGE =
+  /\b(?:Less than a second|About an? (?:minute|hour)|\d+ (?:second|minute|hour|day|week|month|year)s?)(?: ago)?/g;
+
+/**
+ * The container events that change what a relist sees. An exec probe alone makes three others
+ * (exec_create, exec_start, exec_die): the observer relisted on each, several times a second
+ * at 20 probed pods.
+ */
+const STATE_EVENTS = [
+  "create",
+  "start",
+  "restart",
+  "kill",
+  "oom",
+  "die",
+  "stop",
+  "pause",
+  "unpause",
+  "destroy",
+];
+
+function toContainerEvent(
+  obj: Record<string, unknown>,
+): Extract<RuntimeEvent, { kind: "container" }> | undefined {
   const actor = isRecord(obj.Actor) ? obj.Actor : {};
   const attrs = isRecord(actor.Attributes) ? actor.Attributes : {};
   const action = typeof obj.Action === "string" ? obj.Action : obj.status;

@@ -152,7 +152,11 @@ export interface ContainerRuntime {
    * result. Output is stdout and stderr interleaved, capped at EXEC_OUTPUT_LIMIT bytes.
    */
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
-  /** Streams engine events for this node's containers until the signal aborts. */
+  /**
+   * Streams the engine's events for this node's containers until the signal aborts: those that
+   * change a container's state or presence (create, start, die, destroy…), not exec or health
+   * events, which leave the state as it was.
+   */
   events(node: string, onEvent: (e: RuntimeEvent) => void, signal: AbortSignal): void;
   /**
    * A container's output as the engine kept it, chunk by chunk (a TTY container's is all

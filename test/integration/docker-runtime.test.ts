@@ -279,6 +279,22 @@ describe("DockerRuntime", () => {
       );
       assert.ok(actions.some((e) => e.action === "start"));
       assert.ok(actions.every((e) => e.podUid === s.labels[LABEL.podUid]));
+      // An exec leaves the container's state as it was, so it makes no event: by the time a later
+      // container's start is here, an event of the exec would be too.
+      const running = await rt.create(spec({ cmd: ["sleep", "30"] }));
+      await rt.start(running);
+      await rt.exec(running, ["true"], 5000);
+      const after = await rt.create(spec({ cmd: ["true"] }));
+      await rt.start(after);
+      await waitFor(() => seen.some((e) => e.kind === "container" && e.containerId === after), {
+        what: `the start event of ${after}`,
+      });
+      assert.deepEqual(
+        seen.flatMap((e) =>
+          e.kind === "container" && e.containerId === running ? [e.action] : [],
+        ),
+        ["create", "start"],
+      );
       assert.equal(
         seen.some((e) => e.kind === "container" && e.containerId === other),
         false,
