@@ -179,9 +179,22 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   onAssignmentsChanged(listener: (nodeName: string) => void): () => void {
+    // What each pod last looked like to its node. Most pod writes are status reports, which
+    // change nothing a node is sent: they must not make its session list and diff its pods.
+    const assigned = new Map<string, string>();
     return this.store.watch<PodObject>("Pod", (e) => {
-      const node = e.object.spec?.nodeName;
-      if (node && !isMirrorPod(e.object)) listener(node);
+      const pod = e.object;
+      const node = pod.spec?.nodeName;
+      if (!node || isMirrorPod(pod)) return;
+      const uid = pod.metadata.uid ?? "";
+      if (e.type === "DELETED") {
+        assigned.delete(uid);
+      } else {
+        const seen = assignmentOf(pod);
+        if (assigned.get(uid) === seen) return;
+        assigned.set(uid, seen);
+      }
+      listener(node);
     });
   }
 
@@ -267,6 +280,16 @@ export class StoreAgentBackend implements GatewayBackend {
       }
     }
   }
+}
+
+/**
+ * The parts of a pod that make what its node is sent (podsForNode), as one string: equal strings,
+ * nothing to send. Key order may differ between two writes of the same content; that costs one
+ * needless sync (the session's own diff then finds nothing), never a missed one.
+ */
+function assignmentOf(pod: PodObject): string {
+  const { name, namespace, labels, annotations, deletionTimestamp } = pod.metadata;
+  return JSON.stringify([name, namespace, labels, annotations, deletionTimestamp, pod.spec]);
 }
 
 export function readyCondition(status: string, reason: string, message: string): NodeCondition {

@@ -5,7 +5,6 @@ import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { canonicalJson } from "../../agent/pods/spec-hash.js";
 import {
   AlreadyExistsError,
   ConflictError,
@@ -146,7 +145,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   update<T extends KubeObject>(obj: T): T {
     return this.replace(obj, (stored, body) => {
-      const specChanged = canonicalJson(stored.spec ?? null) !== canonicalJson(body.spec ?? null);
+      const specChanged = !sameContent(stored.spec ?? null, body.spec ?? null);
       const generation = (stored.metadata.generation ?? 1) + (specChanged ? 1 : 0);
       return {
         ...body,
@@ -268,7 +267,7 @@ class SqliteStoreImpl implements SqliteStore {
       const metadata = { ...merged.metadata, name, namespace: namespace || undefined };
       // An update that changes nothing is not a change: no new version, nothing to watch, so
       // a controller rewriting the same status does not wake everyone up.
-      if (canonicalJson({ ...merged, metadata }) === canonicalJson(stored)) return stored;
+      if (sameContent({ ...merged, metadata }, stored)) return stored;
       const rv = this.nextRevision();
       const next = { ...merged, metadata: { ...metadata, resourceVersion: String(rv) } };
       const json = JSON.stringify(next);
@@ -380,6 +379,26 @@ class SqliteStoreImpl implements SqliteStore {
  */
 function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Whether two JSON values are equal as canonicalJson sees them (key order aside, an undefined
+ * property the same as a missing one), without serialising either: most writes differ early.
+ */
+function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // An undefined element is JSON's null.
+    return a.every((item, i) => sameContent(item ?? null, b[i] ?? null));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const defined = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
+  const keys = defined(x);
+  if (keys.length !== defined(y).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && sameContent(x[k], y[k]));
 }
 
 function nameOf(obj: KubeObject): string {
