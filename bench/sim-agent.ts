@@ -162,11 +162,13 @@ export class SimAgent {
       kind: "heartbeat",
       heartbeat: {
         time: now,
+        // The real agent's reasons (agent/node/node-conditions.ts): the hub writes a node only
+        // when a condition's status or reason changes.
         conditions: [
-          { type: "Ready", status: "True", reason: "KubeletReady" },
-          { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory" },
-          { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure" },
-          { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID" },
+          { type: "MemoryPressure", status: "False", reason: "AgentHasSufficientMemory" },
+          { type: "DiskPressure", status: "False", reason: "AgentHasNoDiskPressure" },
+          { type: "PIDPressure", status: "False", reason: "AgentHasSufficientPID" },
+          { type: "Ready", status: "True", reason: "AgentReady" },
         ],
       },
     });

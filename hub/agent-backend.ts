@@ -68,10 +68,15 @@ export class StoreAgentBackend implements GatewayBackend {
         architecture: hello.nodeInfo.architecture,
       },
     };
-    // The agent's pressure conditions stay as last reported; it sends them again at once.
+    // The agent's pressure conditions stay as last reported; it sends them again at once. A node
+    // that was Ready stays as it was: a fleet reconnecting to a restarted hub writes nothing.
+    const held = existing?.status?.conditions ?? [];
+    const heldReady = held.find((c) => c.type === "Ready");
     const conditions = [
-      ...(existing?.status?.conditions ?? []).filter((c) => c.type !== "Ready"),
-      readyCondition("True", "AgentReady", "daemonlet agent is connected"),
+      ...held.filter((c) => c.type !== "Ready"),
+      heldReady?.status === "True"
+        ? heldReady
+        : readyCondition("True", "AgentReady", "daemonlet agent is connected"),
     ];
     if (!existing) {
       // The agent's own labels count on first registration only; later `label` changes win.
@@ -93,14 +98,17 @@ export class StoreAgentBackend implements GatewayBackend {
       this.logger.info("node registered", { node: name });
       return;
     }
-    const updated = this.store.update<NodeObject>({
-      ...existing,
-      metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...autoLabels } },
-      spec: { ...existing.spec, taints: withoutUnreachable(existing.spec?.taints) },
-    });
-    this.store.updateStatus<NodeObject>({
-      ...updated,
-      status: { ...updated.status, ...status, conditions },
+    // One commit; each write is skipped by the store when it changes nothing.
+    this.store.transaction(() => {
+      const updated = this.store.update<NodeObject>({
+        ...existing,
+        metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...autoLabels } },
+        spec: { ...existing.spec, taints: withoutUnreachable(existing.spec?.taints) },
+      });
+      this.store.updateStatus<NodeObject>({
+        ...updated,
+        status: { ...updated.status, ...status, conditions },
+      });
     });
     this.collectUnknownTerminating(name, new Set(hello.runningPodUids));
   }
