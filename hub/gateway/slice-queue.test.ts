@@ -32,8 +32,9 @@ describe("slice queue", () => {
       errors.map((e) => String(e)),
       ["Error: job 1 failed"],
     );
-    queue.add(() => ran.push(7));
+    let again = false;
+    queue.add(() => (again = true));
     await turn();
-    assert.equal(ran.at(-1), 7, "an emptied queue starts again");
+    assert.ok(again, "an emptied queue starts again");
   });
 });
