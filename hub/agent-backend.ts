@@ -21,6 +21,7 @@ import {
 } from "./pod-termination.js";
 import type { NodeLiveness } from "./node-lifecycle.js";
 import { recordEvent } from "./events.js";
+import { AssignedPodIndex } from "./assigned-pod-index.js";
 import type { AuthStore } from "./auth/auth-store.js";
 
 /**
@@ -28,13 +29,18 @@ import type { AuthStore } from "./auth/auth-store.js";
  * and takes pod status — a node may only report for pods bound to itself.
  */
 export class StoreAgentBackend implements GatewayBackend {
+  /** What each node is sent, in memory, from the store's watch. */
+  private readonly assigned: AssignedPodIndex;
+
   constructor(
     private readonly store: Store,
     private readonly auth: AuthStore,
     private readonly liveness: NodeLiveness,
     private readonly logger: Logger,
     private readonly usageStore: UsageStore,
-  ) {}
+  ) {
+    this.assigned = new AssignedPodIndex(store);
+  }
 
   authenticate(token: string | undefined): string | undefined {
     return this.auth.nodeForCredential(token);
@@ -173,37 +179,11 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   podsForNode(nodeName: string): AssignedPod[] {
-    return this.store
-      .list<PodObject>("Pod", { nodeName })
-      .items.filter((p) => !p.metadata.deletionTimestamp && !isMirrorPod(p))
-      .map((p) => ({
-        uid: p.metadata.uid ?? "",
-        name: p.metadata.name ?? "",
-        namespace: p.metadata.namespace ?? "default",
-        labels: p.metadata.labels ?? {},
-        annotations: p.metadata.annotations ?? {},
-        spec: p.spec ?? { containers: [] },
-      }));
+    return this.assigned.forNode(nodeName);
   }
 
   onAssignmentsChanged(listener: (nodeName: string) => void): () => void {
-    // What each pod last looked like to its node. Most pod writes are status reports, which
-    // change nothing a node is sent: they must not make its session list and diff its pods.
-    const assigned = new Map<string, string>();
-    return this.store.watch<PodObject>("Pod", (e) => {
-      const pod = e.object;
-      const node = pod.spec?.nodeName;
-      if (!node || isMirrorPod(pod)) return;
-      const uid = pod.metadata.uid ?? "";
-      if (e.type === "DELETED") {
-        assigned.delete(uid);
-      } else {
-        const seen = assignmentOf(pod);
-        if (assigned.get(uid) === seen) return;
-        assigned.set(uid, seen);
-      }
-      listener(node);
-    });
+    return this.assigned.onChange(listener);
   }
 
   podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
@@ -288,16 +268,6 @@ export class StoreAgentBackend implements GatewayBackend {
       }
     }
   }
-}
-
-/**
- * The parts of a pod that make what its node is sent (podsForNode), as one string: equal strings,
- * nothing to send. Key order may differ between two writes of the same content; that costs one
- * needless sync (the session's own diff then finds nothing), never a missed one.
- */
-function assignmentOf(pod: PodObject): string {
-  const { name, namespace, labels, annotations, deletionTimestamp } = pod.metadata;
-  return JSON.stringify([name, namespace, labels, annotations, deletionTimestamp, pod.spec]);
 }
 
 export function readyCondition(status: string, reason: string, message: string): NodeCondition {

@@ -144,7 +144,8 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   update<T extends KubeObject>(obj: T): T {
-    return this.replace(obj, (stored, body) => {
+    return this.replace(obj, (stored, caller) => {
+      const body = jsonCopy(caller);
       const specChanged = !sameContent(stored.spec ?? null, body.spec ?? null);
       const generation = (stored.metadata.generation ?? 1) + (specChanged ? 1 : 0);
       return {
@@ -162,7 +163,10 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   updateStatus<T extends KubeObject>(obj: T): T {
-    return this.replace(obj, (stored, body) => ({ ...stored, status: body.status }));
+    return this.replace(obj, (stored, caller) => ({
+      ...stored,
+      status: caller.status === undefined ? undefined : jsonCopy(caller.status),
+    }));
   }
 
   delete(kind: Kind, namespace: string, name: string, opts: DeleteOptions = {}) {
@@ -245,13 +249,16 @@ class SqliteStoreImpl implements SqliteStore {
     this.db.close();
   }
 
-  /** The compare-and-swap shared by update and updateStatus; `merge` builds the new state. */
-  private replace<T extends KubeObject>(obj: T, merge: (stored: T, body: T) => T): T {
+  /**
+   * The compare-and-swap shared by update and updateStatus; `merge` builds the new state from
+   * the stored one and the caller's object, copying what it takes of the caller's (a status
+   * write copies the status, not the whole object).
+   */
+  private replace<T extends KubeObject>(obj: T, merge: (stored: T, caller: T) => T): T {
     const kind = this.kindOf(obj);
-    const body = jsonCopy(obj);
-    const name = nameOf(body);
-    const namespace = effectiveNamespace(kind, body.metadata.namespace);
-    const expected = body.metadata.resourceVersion;
+    const name = nameOf(obj);
+    const namespace = effectiveNamespace(kind, obj.metadata.namespace);
+    const expected = obj.metadata.resourceVersion;
     if (!expected) {
       throw new InvalidError(
         `${kindInfo(kind).resource} "${name}": metadata.resourceVersion must be specified for an update`,
@@ -263,7 +270,7 @@ class SqliteStoreImpl implements SqliteStore {
       if (stored.metadata.resourceVersion !== expected) {
         throw new ConflictError(kind, namespace, name);
       }
-      const merged = merge(stored, body);
+      const merged = merge(stored, obj);
       const metadata = { ...merged.metadata, name, namespace: namespace || undefined };
       // An update that changes nothing is not a change: no new version, nothing to watch, so
       // a controller rewriting the same status does not wake everyone up.
