@@ -16,6 +16,7 @@ import {
   type SqliteStore,
 } from "./store/index.js";
 import type { AgentHello } from "../proto/hub-agent-frames.js";
+import { setImmediate as endOfTurn } from "node:timers/promises";
 
 const logger = winston.createLogger({ silent: true });
 const TOKEN = "a-join-token-of-some-length";
@@ -154,7 +155,7 @@ describe("StoreAgentBackend", () => {
     assert.equal(store.get<PodObject>("Node", "", "a")!.metadata.labels?.site, undefined);
   });
 
-  it("makes a mirror pod for a static pod, and removes it when the node reports it gone", () => {
+  it("makes a mirror pod for a static pod, and removes it when the node reports it gone", async () => {
     const staticPod: Pod = {
       metadata: {
         name: "local-a",
@@ -166,15 +167,17 @@ describe("StoreAgentBackend", () => {
       status: running,
     };
     backend.podStatuses("a", [staticPod], []);
+    await endOfTurn();
     const mirror = store.get<PodObject>("Pod", "default", "local-a")!;
     assert.equal(mirror.metadata.annotations?.["kubernetes.io/config.mirror"], "static-uid");
     assert.equal(mirror.spec?.nodeName, "a");
     assert.deepEqual(backend.podsForNode("a"), [], "a mirror pod is never sent back to run");
     backend.podStatuses("a", [], ["static-uid"]);
+    await endOfTurn();
     assert.equal(store.get("Pod", "default", "local-a"), undefined);
   });
 
-  it("takes status only from the pod's own node", () => {
+  it("takes status only from the pod's own node, written at the end of the turn", async () => {
     const stored = store.create<PodObject>({
       apiVersion: "v1",
       kind: "Pod",
@@ -187,8 +190,11 @@ describe("StoreAgentBackend", () => {
       status: running,
     };
     backend.podStatuses("b", [report], []);
+    await endOfTurn();
     assert.equal(store.get<PodObject>("Pod", "default", "p")!.status?.phase, "Pending");
     backend.podStatuses("a", [report], []);
+    assert.equal(store.get<PodObject>("Pod", "default", "p")!.status?.phase, "Pending");
+    await endOfTurn();
     assert.equal(store.get<PodObject>("Pod", "default", "p")!.status?.phase, "Running");
   });
 

@@ -22,6 +22,7 @@ import {
 import type { NodeLiveness } from "./node-lifecycle.js";
 import { recordEvent } from "./events.js";
 import { AssignedPodIndex } from "./assigned-pod-index.js";
+import { WriteBatch } from "./write-batch.js";
 import type { AuthStore } from "./auth/auth-store.js";
 
 /**
@@ -31,6 +32,7 @@ import type { AuthStore } from "./auth/auth-store.js";
 export class StoreAgentBackend implements GatewayBackend {
   /** What each node is sent, in memory, from the store's watch. */
   private readonly assigned: AssignedPodIndex;
+  private readonly statusWrites: WriteBatch;
 
   constructor(
     private readonly store: Store,
@@ -40,6 +42,7 @@ export class StoreAgentBackend implements GatewayBackend {
     private readonly usageStore: UsageStore,
   ) {
     this.assigned = new AssignedPodIndex(store);
+    this.statusWrites = new WriteBatch(store);
   }
 
   authenticate(token: string | undefined): string | undefined {
@@ -186,8 +189,17 @@ export class StoreAgentBackend implements GatewayBackend {
     return this.assigned.onChange(listener);
   }
 
-  podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
+  podStatuses(
+    nodeName: string,
+    pods: Pod[],
+    goneUids: string[],
+    failed: (error: unknown) => void = () => {},
+  ): void {
     this.liveness.seen(nodeName, this.requireNode(nodeName));
+    this.statusWrites.add(() => this.recordStatuses(nodeName, pods, goneUids), failed);
+  }
+
+  private recordStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
     for (const pod of pods) {
       try {
         if (isStaticPodReport(pod)) this.upsertMirror(nodeName, pod);

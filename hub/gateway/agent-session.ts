@@ -193,7 +193,11 @@ export class AgentSession {
         this.ackedVersion = Math.max(this.ackedVersion, frame.version);
         return;
       case "podStatus":
-        return backend.podStatuses(node, frame.pods, frame.goneUids);
+        return backend.podStatuses(node, frame.pods, frame.goneUids, (error) =>
+          this.guard(() => {
+            throw error;
+          }),
+        );
       case "heartbeat":
         return backend.heartbeat(node, frame.heartbeat);
       case "usage":
