@@ -134,6 +134,19 @@ describe("StoreAgentBackend", () => {
     assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
   });
 
+  it("writes nothing when a Ready node reconnects with nothing new", () => {
+    backend.heartbeat("a", {
+      time: "2024-05-06T12:00:00Z",
+      conditions: [
+        { type: "MemoryPressure", status: "False", reason: "AgentHasSufficientMemory" },
+        { type: "Ready", status: "True", reason: "AgentReady" },
+      ],
+    });
+    const before = store.get<NodeObject>("Node", "", "a")?.metadata.resourceVersion;
+    backend.agentConnected(hello("a"));
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.metadata.resourceVersion, before);
+  });
+
   it("takes a node credential for its node, and never the join token itself", () => {
     const joined = auth.join(TOKEN, "a");
     assert.ok("credential" in joined);

@@ -80,13 +80,13 @@ export class StoreAgentBackend implements GatewayBackend {
     // The agent's pressure conditions stay as last reported; it sends them again at once. A node
     // that was Ready stays as it was: a fleet reconnecting to a restarted hub writes nothing.
     const held = existing?.status?.conditions ?? [];
-    const heldReady = held.find((c) => c.type === "Ready");
-    const conditions = [
-      ...held.filter((c) => c.type !== "Ready"),
-      heldReady?.status === "True"
-        ? heldReady
-        : readyCondition("True", "AgentReady", "daemonlet agent is connected"),
-    ];
+    const conditions =
+      held.find((c) => c.type === "Ready")?.status === "True"
+        ? held
+        : [
+            ...held.filter((c) => c.type !== "Ready"),
+            readyCondition("True", "AgentReady", "daemonlet agent is connected"),
+          ];
     if (!existing) {
       // The agent's own labels count on first registration only; later `label` changes win.
       const created = this.store.create<NodeObject>({
