@@ -57,8 +57,7 @@ export class StoreAgentBackend implements GatewayBackend {
       "kubernetes.io/os": "linux",
       "kubernetes.io/arch": hello.nodeInfo.architecture || "amd64",
     };
-    this.liveness.seen(name);
-    const existing = this.store.get<NodeObject>("Node", "", name);
+    const existing = this.liveness.seen(name, this.store.get<NodeObject>("Node", "", name));
     const status = {
       capacity: hello.capacity,
       // An older agent does not say; all of its capacity is then allocatable.
@@ -274,10 +273,8 @@ export class StoreAgentBackend implements GatewayBackend {
 
   /** Terminating pods the agent does not have (it restarted, or never saw them) are gone. */
   private collectUnknownTerminating(nodeName: string, running: Set<string>): void {
-    for (const pod of this.store.list<PodObject>("Pod", { nodeName }).items) {
-      if (pod.metadata.deletionTimestamp && !running.has(pod.metadata.uid ?? "")) {
-        removePod(this.store, pod);
-      }
+    for (const pod of this.assigned.terminatingOn(nodeName)) {
+      if (!running.has(pod.metadata?.uid ?? "")) removePod(this.store, pod);
     }
   }
 }

@@ -56,7 +56,12 @@ describe("assigned pod index", () => {
       index.forNode("n1").map((p) => p.name),
       ["before"],
     );
+    assert.deepEqual(
+      index.terminatingOn("n1").map((p) => p.metadata?.name),
+      ["web"],
+    );
     store.delete("Pod", "default", "web");
+    assert.deepEqual(index.terminatingOn("n1"), []);
     assert.equal(heard.length, 3, "nor is its removal news");
 
     store.create({

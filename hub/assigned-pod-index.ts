@@ -1,7 +1,9 @@
 // The pods each node is sent (its live, hub-assigned pods, as AssignedPods), kept in memory by a
 // watch on the store: a session re-reads its node's pods after every change to them, and at ten
 // thousand nodes a query and a parse per change was most of a rollout's cost. A node's listeners
-// hear only of changes to what it is sent, not of status reports.
+// hear only of changes to what it is sent, not of status reports. The index also knows which
+// pods are terminating on each node, which a reconnecting agent's Hello settles.
+import type { Pod } from "kubernetes-types/core/v1.js";
 import type { AssignedPod } from "../proto/hub-agent-frames.js";
 import { isMirrorPod } from "./pod-termination.js";
 import type { PodObject, Store, WatchEvent } from "./store/index.js";
@@ -19,11 +21,18 @@ export class AssignedPodIndex {
   /** node → uid → pod */
   private readonly byNode = new Map<string, Map<string, AssignedPod>>();
   private readonly listeners = new Set<(nodeName: string) => void>();
+  /** node → uid → the pod's name, of pods terminating there until they are gone */
+  private readonly terminating = new Map<string, Map<string, Pod>>();
+  /** uid → node, of the same pods */
+  private readonly terminatingNode = new Map<string, string>();
   private readonly unwatch: () => void;
 
   constructor(store: Store) {
     const { items, resourceVersion } = store.list<PodObject>("Pod");
-    for (const pod of items) this.put(pod);
+    for (const pod of items) {
+      this.put(pod);
+      this.fileTerminating(pod.metadata.uid ?? "", pod);
+    }
     this.unwatch = store.watch<PodObject>("Pod", (e) => this.onEvent(e), {
       sinceResourceVersion: resourceVersion,
     });
@@ -32,6 +41,11 @@ export class AssignedPodIndex {
   /** The node's pods, shared with the index: callers must not change them. */
   forNode(nodeName: string): AssignedPod[] {
     return [...(this.byNode.get(nodeName)?.values() ?? [])];
+  }
+
+  /** Pods terminating on the node (name, namespace and uid only). */
+  terminatingOn(nodeName: string): Pod[] {
+    return [...(this.terminating.get(nodeName)?.values() ?? [])];
   }
 
   /** Calls the listener with a node's name when what it is sent has changed. */
@@ -50,6 +64,7 @@ export class AssignedPodIndex {
     const before = this.entries.get(uid);
     const after = e.type === "DELETED" ? undefined : this.put(e.object);
     if (after === undefined) this.remove(uid);
+    this.fileTerminating(uid, e.type === "DELETED" ? undefined : e.object);
     if (before?.seen === after?.seen && before?.node === after?.node) return;
     for (const node of new Set([before?.node, after?.node])) {
       if (node === undefined) continue;
@@ -83,6 +98,25 @@ export class AssignedPodIndex {
     if (!onNode) this.byNode.set(node, (onNode = new Map()));
     onNode.set(uid, assigned);
     return entry;
+  }
+
+  /** Files a terminating pod under its node; a pod that is gone, or not terminating, is not. */
+  private fileTerminating(uid: string, pod: PodObject | undefined): void {
+    const node = pod?.spec?.nodeName;
+    if (pod && node && pod.metadata.deletionTimestamp && !isMirrorPod(pod)) {
+      const { name, namespace } = pod.metadata;
+      let onNode = this.terminating.get(node);
+      if (!onNode) this.terminating.set(node, (onNode = new Map()));
+      onNode.set(uid, { metadata: { name, namespace, uid } });
+      this.terminatingNode.set(uid, node);
+      return;
+    }
+    const at = this.terminatingNode.get(uid);
+    if (at === undefined) return;
+    this.terminatingNode.delete(uid);
+    const onNode = this.terminating.get(at);
+    onNode?.delete(uid);
+    if (onNode?.size === 0) this.terminating.delete(at);
   }
 
   private remove(uid: string): void {
