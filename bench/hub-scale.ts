@@ -6,28 +6,26 @@
 // Prints a table and one JSON line.
 //
 //   npm run bench:hub-scale -- --nodes 1000,5000 [--workers 2]
-//   env: BENCH_IDLE_SECONDS (20), BENCH_HUB_PROF=DIR (the last hub writes a --cpu-prof there)
-import { fork, spawn, type ChildProcess } from "node:child_process";
-import { openSync, closeSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+//   env: BENCH_IDLE_SECONDS (20), BENCH_HUB_PROF=DIR (a CPU profile of the hub per phase there)
+import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as delay } from "node:timers/promises";
 import { HubClient } from "../hub/api/client.js";
 import type { KubeObject } from "../hub/store/index.js";
-import { freePort } from "../test/support/hub-process.js";
+import { HubProcess, freePort } from "../test/support/hub-process.js";
 import { waitFor } from "../test/support/wait.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
 import { parseHubScaleArgs, splitEvenly } from "./hub-scale-args.js";
 import type { WorkerCommand, WorkerReport } from "./hub-scale-agents.js";
 import { listenOverflows } from "./net-stats.js";
 import { podContinuity, type PodContinuity, type PodOnNode } from "./pod-continuity.js";
+import { HubProfiler, inspectOption } from "./hub-scale-profiler.js";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const IDLE_S = Number(process.env["BENCH_IDLE_SECONDS"] ?? 20);
 const PROFILE_DIR = process.env["BENCH_HUB_PROF"];
-const TOKEN = `bench-hub-scale-${process.pid}-0123456789`;
 const DS_NAME = "scale";
 
 interface Phase {
@@ -75,68 +73,6 @@ spec:
           command: ["sleep", "86400"]
           env: [{ name: GENERATION, value: "${generation}" }]
 `;
-}
-
-/** The hub under test: `daemonlet hub` from dist/, its log in its data dir. */
-class HubUnderTest {
-  private child?: ChildProcess;
-  private constructor(
-    readonly dataDir: string,
-    readonly agentPort: number,
-    readonly apiPort: number,
-  ) {}
-
-  static async create(): Promise<HubUnderTest> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-hub-scale-"));
-    return new HubUnderTest(dir, await freePort(), await freePort());
-  }
-
-  get pid(): number {
-    const pid = this.child?.pid;
-    if (pid === undefined) throw new Error("the hub is not running");
-    return pid;
-  }
-
-  get url(): string {
-    return `ws://127.0.0.1:${this.agentPort}`;
-  }
-
-  async start(profile = false): Promise<void> {
-    const log = openSync(path.join(this.dataDir, "hub.log"), "a");
-    this.child = spawn(
-      process.execPath,
-      [
-        ...(profile && PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : []),
-        path.join(ROOT, "dist/cli/main.js"),
-        "hub",
-        "--data",
-        this.dataDir,
-        "--listen",
-        `127.0.0.1:${this.agentPort}`,
-        "--api-listen",
-        `127.0.0.1:${this.apiPort}`,
-        "--join-token",
-        TOKEN,
-        "--insecure",
-      ],
-      { stdio: ["ignore", log, log] },
-    );
-    closeSync(log);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${this.agentPort}/healthz`)).ok, {
-      what: "the hub's /healthz",
-      timeoutMs: 30_000,
-      intervalMs: 20,
-    });
-  }
-
-  kill(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill(signal);
-    });
-  }
 }
 
 /** Samples a process's RSS while a phase runs, and its CPU over the phase. */
@@ -193,6 +129,7 @@ class Fleet {
     nodes: number,
     workerCount: number,
     private readonly hubUrl: string,
+    private readonly joinToken: string,
   ) {
     const names = Array.from({ length: nodes }, (_, i) => `sim-${String(i).padStart(5, "0")}`);
     for (const part of splitEvenly(names, workerCount)) {
@@ -205,7 +142,7 @@ class Fleet {
         if (code !== 0 && code !== null) console.error(`simulator worker exited with ${code}`);
       });
       this.workers.push(worker);
-      this.command(worker, { type: "start", hubUrl, joinToken: TOKEN, nodeNames: part });
+      this.command(worker, { type: "start", hubUrl, joinToken, nodeNames: part });
     }
   }
 
@@ -281,18 +218,79 @@ async function podsOnNodes(client: HubClient): Promise<PodOnNode[]> {
 
 const minutes = (n: number) => n * 60_000;
 
-async function run(nodes: number, workers: number, last: boolean): Promise<Result> {
-  const hub = await HubUnderTest.create();
+/**
+ * The hub under test runs the built CLI with plain node, as an installed hub does. With
+ * BENCH_HUB_PROF it also listens for an inspector, through which each phase is profiled.
+ */
+class BenchHub {
+  private profiler?: HubProfiler;
+
+  private constructor(
+    readonly process: HubProcess,
+    private readonly inspectPort?: number,
+  ) {}
+
+  static async create(): Promise<BenchHub> {
+    const hub = await HubProcess.create([], undefined, { compiled: true });
+    return new BenchHub(hub, PROFILE_DIR === undefined ? undefined : await freePort());
+  }
+
+  get pid(): number {
+    const pid = this.process.pid;
+    if (pid === undefined) throw new Error("the hub is not running");
+    return pid;
+  }
+
+  async start(): Promise<void> {
+    const port = this.inspectPort;
+    // The hub inherits this process's environment when it is spawned, which start() does
+    // before its first await.
+    const saved = process.env["NODE_OPTIONS"];
+    if (port !== undefined) {
+      process.env["NODE_OPTIONS"] = [saved, inspectOption(port)].filter(Boolean).join(" ");
+    }
+    const started = this.process.start();
+    if (saved === undefined) delete process.env["NODE_OPTIONS"];
+    else process.env["NODE_OPTIONS"] = saved;
+    await started;
+    if (port !== undefined) this.profiler = await HubProfiler.attach(port);
+  }
+
+  /** Measures one phase of the hub (and profiles it, with BENCH_HUB_PROF). */
+  async phase(
+    sim: () => number[],
+  ): Promise<(name: string, ticksBefore?: number) => Promise<Phase>> {
+    await this.profiler?.start();
+    const meter = new PhaseMeter(() => this.pid, sim);
+    return async (name, ticksBefore) => {
+      const phase = meter.end(ticksBefore);
+      if (PROFILE_DIR !== undefined) await this.profiler?.stop(PROFILE_DIR, name);
+      return phase;
+    };
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    this.profiler?.close();
+    this.profiler = undefined;
+    await this.process.kill(signal);
+  }
+
+  async dispose(): Promise<void> {
+    this.profiler?.close();
+    await this.process.dispose();
+  }
+}
+
+async function run(nodes: number, workers: number): Promise<Result> {
+  const hub = await BenchHub.create();
   let fleet: Fleet | undefined;
-  const client = new HubClient(`127.0.0.1:${hub.apiPort}`, 120_000);
+  const client = new HubClient(hub.process.api, 120_000);
   try {
     await hub.start();
-    const pid = () => hub.pid;
-
-    const f = new Fleet(nodes, workers, hub.url);
+    const f = new Fleet(nodes, workers, hub.process.url, hub.process.token);
     fleet = f;
     const sim = () => f.pids;
-    let meter = new PhaseMeter(pid, sim);
+    let end = await hub.phase(sim);
     await waitFor(() => f.total().connected === nodes, {
       what: `${nodes} agents connected`,
       timeoutMs: minutes(10),
@@ -303,22 +301,22 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       timeoutMs: minutes(2),
       intervalMs: 500,
     });
-    const fleetUp = meter.end();
+    const fleetUp = await end(`hub-${nodes}-fleet-up`);
 
-    meter = new PhaseMeter(pid, sim);
+    end = await hub.phase(sim);
     await delay(IDLE_S * 1000);
-    const idle = meter.end();
+    const idle = await end(`hub-${nodes}-idle`);
 
-    meter = new PhaseMeter(pid, sim);
+    end = await hub.phase(sim);
     await client.apply(dsManifest("1"), "bench");
     await waitFor(() => rolledOut(client, nodes), {
       what: "the DaemonSet running on every node",
       timeoutMs: minutes(10),
       intervalMs: 50,
     });
-    const applyToRunning = meter.end();
+    const applyToRunning = await end(`hub-${nodes}-apply`);
 
-    meter = new PhaseMeter(pid, sim);
+    end = await hub.phase(sim);
     await client.apply(dsManifest("2"), "bench");
     await waitFor(() => rolledOut(client, nodes), {
       what: "the rolling update done on every node",
@@ -329,17 +327,19 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       what: "every old pod gone from its node",
       timeoutMs: minutes(2),
     });
-    const rollingUpdate = meter.end();
+    const rollingUpdate = await end(`hub-${nodes}-rolling-update`);
 
     const before = await podsOnNodes(client);
     await f.mark();
-    meter = new PhaseMeter(pid, sim);
+    const meter = new PhaseMeter(() => hub.pid, sim);
     const ticksBeforeKill = processTicks(hub.pid);
     const overflows0 = listenOverflows();
     const killedAt = performance.now();
     await hub.kill("SIGKILL");
-    await hub.start(last);
+    await hub.start();
     const hubRestartSeconds = round((performance.now() - killedAt) / 1000);
+    // The restarted hub is profiled from its start() on: its first seconds are not sampled.
+    end = await hub.phase(sim);
     await waitFor(() => f.total().welcomed >= nodes && f.total().connected === nodes, {
       what: "every agent back",
       timeoutMs: minutes(10),
@@ -351,6 +351,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
       timeoutMs: minutes(5),
       intervalMs: 50,
     });
+    await end(`hub-${nodes}-reconnect-storm`);
     const storm = meter.end(ticksBeforeKill);
     const overflows = listenOverflows() - overflows0;
     const continuity = podContinuity(before, await podsOnNodes(client));
@@ -372,8 +373,7 @@ async function run(nodes: number, workers: number, last: boolean): Promise<Resul
   } finally {
     fleet?.stop();
     client.close();
-    await hub.kill("SIGTERM");
-    await rm(hub.dataDir, { recursive: true, force: true });
+    await hub.dispose();
   }
 }
 
@@ -422,9 +422,9 @@ function table(results: Result[]): string {
 async function main(): Promise<void> {
   const args = parseHubScaleArgs(process.argv.slice(2));
   const results: Result[] = [];
-  for (const [i, nodes] of args.nodes.entries()) {
+  for (const nodes of args.nodes) {
     console.error(`hub-scale: ${nodes} nodes (load average ${os.loadavg().map(round).join(" ")})`);
-    results.push(await run(nodes, args.workers, i === args.nodes.length - 1));
+    results.push(await run(nodes, args.workers));
   }
   console.log(table(results));
   console.log(

@@ -5,7 +5,8 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { WebSocket } from "ws";
 import type { HubAgentCodec } from "../proto/hub-agent-codec.js";
 import { PROTOCOL_VERSION, type ReceivedPod } from "../proto/hub-agent-frames.js";
-import { ReconnectBackoff } from "../agent/hub-client/reconnect-backoff.js";
+import { ReconnectBackoff, isRefused } from "../agent/hub-client/reconnect-backoff.js";
+import { HANDSHAKE_TIMEOUT_MS } from "../agent/hub-client/hub-connection.js";
 
 /** What the simulated runtime takes to start or stop a container, in ms (uniform in the range). */
 const RUNTIME_MS: readonly [number, number] = [20, 120];
@@ -54,6 +55,7 @@ export class SimAgent {
     const socket = new WebSocket(`${this.settings.hubUrl}/agent`, {
       headers: { authorization: `Bearer ${this.credential}` },
       perMessageDeflate: false,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     });
     this.socket = socket;
     this.welcomed = false;
@@ -83,8 +85,9 @@ export class SimAgent {
       });
     });
     socket.on("message", (data: Buffer) => this.onFrame(data));
-    socket.on("error", () => undefined);
-    socket.on("close", () => this.onClose());
+    let failure: unknown;
+    socket.on("error", (error) => (failure ??= error));
+    socket.on("close", () => this.onClose(isRefused(failure)));
   }
 
   stop(): void {
@@ -162,11 +165,13 @@ export class SimAgent {
       kind: "heartbeat",
       heartbeat: {
         time: now,
+        // The real agent's reasons (agent/node/node-conditions.ts): the hub writes a node only
+        // when a condition's status or reason changes.
         conditions: [
-          { type: "Ready", status: "True", reason: "KubeletReady" },
-          { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory" },
-          { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure" },
-          { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID" },
+          { type: "MemoryPressure", status: "False", reason: "AgentHasSufficientMemory" },
+          { type: "DiskPressure", status: "False", reason: "AgentHasNoDiskPressure" },
+          { type: "PIDPressure", status: "False", reason: "AgentHasSufficientPID" },
+          { type: "Ready", status: "True", reason: "AgentReady" },
         ],
       },
     });
@@ -177,11 +182,12 @@ export class SimAgent {
     this.socket.send(this.settings.codec.encodeAgentFrame(frame));
   }
 
-  private onClose(): void {
+  private onClose(refused: boolean): void {
     clearInterval(this.heartbeat);
     this.welcomed = false;
     if (this.stopped) return;
-    this.backoff.connectionEnded(this.connectedAt ? Date.now() - this.connectedAt : 0);
+    const lastedMs = this.connectedAt ? Date.now() - this.connectedAt : 0;
+    this.backoff.connectionEnded({ lastedMs, refused });
     this.connectedAt = 0;
     setTimeout(() => this.connect(), this.backoff.nextDelayMs());
   }

@@ -16,6 +16,7 @@ import {
   type SqliteStore,
 } from "./store/index.js";
 import type { AgentHello } from "../proto/hub-agent-frames.js";
+import { setImmediate as endOfTurn } from "node:timers/promises";
 
 const logger = winston.createLogger({ silent: true });
 const TOKEN = "a-join-token-of-some-length";
@@ -133,6 +134,19 @@ describe("StoreAgentBackend", () => {
     assert.equal(store.get<NodeObject>("Node", "", "a")?.spec?.taints, undefined);
   });
 
+  it("writes nothing when a Ready node reconnects with nothing new", () => {
+    backend.heartbeat("a", {
+      time: "2024-05-06T12:00:00Z",
+      conditions: [
+        { type: "MemoryPressure", status: "False", reason: "AgentHasSufficientMemory" },
+        { type: "Ready", status: "True", reason: "AgentReady" },
+      ],
+    });
+    const before = store.get<NodeObject>("Node", "", "a")?.metadata.resourceVersion;
+    backend.agentConnected(hello("a"));
+    assert.equal(store.get<NodeObject>("Node", "", "a")?.metadata.resourceVersion, before);
+  });
+
   it("takes a node credential for its node, and never the join token itself", () => {
     const joined = auth.join(TOKEN, "a");
     assert.ok("credential" in joined);
@@ -154,7 +168,7 @@ describe("StoreAgentBackend", () => {
     assert.equal(store.get<PodObject>("Node", "", "a")!.metadata.labels?.site, undefined);
   });
 
-  it("makes a mirror pod for a static pod, and removes it when the node reports it gone", () => {
+  it("makes a mirror pod for a static pod, and removes it when the node reports it gone", async () => {
     const staticPod: Pod = {
       metadata: {
         name: "local-a",
@@ -166,15 +180,17 @@ describe("StoreAgentBackend", () => {
       status: running,
     };
     backend.podStatuses("a", [staticPod], []);
+    await endOfTurn();
     const mirror = store.get<PodObject>("Pod", "default", "local-a")!;
     assert.equal(mirror.metadata.annotations?.["kubernetes.io/config.mirror"], "static-uid");
     assert.equal(mirror.spec?.nodeName, "a");
     assert.deepEqual(backend.podsForNode("a"), [], "a mirror pod is never sent back to run");
     backend.podStatuses("a", [], ["static-uid"]);
+    await endOfTurn();
     assert.equal(store.get("Pod", "default", "local-a"), undefined);
   });
 
-  it("takes status only from the pod's own node", () => {
+  it("takes status only from the pod's own node, written at the end of the turn", async () => {
     const stored = store.create<PodObject>({
       apiVersion: "v1",
       kind: "Pod",
@@ -187,8 +203,11 @@ describe("StoreAgentBackend", () => {
       status: running,
     };
     backend.podStatuses("b", [report], []);
+    await endOfTurn();
     assert.equal(store.get<PodObject>("Pod", "default", "p")!.status?.phase, "Pending");
     backend.podStatuses("a", [report], []);
+    assert.equal(store.get<PodObject>("Pod", "default", "p")!.status?.phase, "Pending");
+    await endOfTurn();
     assert.equal(store.get<PodObject>("Pod", "default", "p")!.status?.phase, "Running");
   });
 

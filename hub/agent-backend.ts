@@ -21,6 +21,8 @@ import {
 } from "./pod-termination.js";
 import type { NodeLiveness } from "./node-lifecycle.js";
 import { recordEvent } from "./events.js";
+import { AssignedPodIndex } from "./assigned-pod-index.js";
+import { WriteBatch } from "./write-batch.js";
 import type { AuthStore } from "./auth/auth-store.js";
 
 /**
@@ -28,13 +30,20 @@ import type { AuthStore } from "./auth/auth-store.js";
  * and takes pod status — a node may only report for pods bound to itself.
  */
 export class StoreAgentBackend implements GatewayBackend {
+  /** What each node is sent, in memory, from the store's watch. */
+  private readonly assigned: AssignedPodIndex;
+  private readonly statusWrites: WriteBatch;
+
   constructor(
     private readonly store: Store,
     private readonly auth: AuthStore,
     private readonly liveness: NodeLiveness,
     private readonly logger: Logger,
     private readonly usageStore: UsageStore,
-  ) {}
+  ) {
+    this.assigned = new AssignedPodIndex(store);
+    this.statusWrites = new WriteBatch(store);
+  }
 
   authenticate(token: string | undefined): string | undefined {
     return this.auth.nodeForCredential(token);
@@ -48,8 +57,7 @@ export class StoreAgentBackend implements GatewayBackend {
       "kubernetes.io/os": "linux",
       "kubernetes.io/arch": hello.nodeInfo.architecture || "amd64",
     };
-    this.liveness.seen(name);
-    const existing = this.store.get<NodeObject>("Node", "", name);
+    const existing = this.liveness.seen(name, this.store.get<NodeObject>("Node", "", name));
     const status = {
       capacity: hello.capacity,
       // An older agent does not say; all of its capacity is then allocatable.
@@ -68,11 +76,16 @@ export class StoreAgentBackend implements GatewayBackend {
         architecture: hello.nodeInfo.architecture,
       },
     };
-    // The agent's pressure conditions stay as last reported; it sends them again at once.
-    const conditions = [
-      ...(existing?.status?.conditions ?? []).filter((c) => c.type !== "Ready"),
-      readyCondition("True", "AgentReady", "daemonlet agent is connected"),
-    ];
+    // The agent's pressure conditions stay as last reported; it sends them again at once. A node
+    // that was Ready stays as it was: a fleet reconnecting to a restarted hub writes nothing.
+    const held = existing?.status?.conditions ?? [];
+    const conditions =
+      held.find((c) => c.type === "Ready")?.status === "True"
+        ? held
+        : [
+            ...held.filter((c) => c.type !== "Ready"),
+            readyCondition("True", "AgentReady", "daemonlet agent is connected"),
+          ];
     if (!existing) {
       // The agent's own labels count on first registration only; later `label` changes win.
       const created = this.store.create<NodeObject>({
@@ -93,14 +106,17 @@ export class StoreAgentBackend implements GatewayBackend {
       this.logger.info("node registered", { node: name });
       return;
     }
-    const updated = this.store.update<NodeObject>({
-      ...existing,
-      metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...autoLabels } },
-      spec: { ...existing.spec, taints: withoutUnreachable(existing.spec?.taints) },
-    });
-    this.store.updateStatus<NodeObject>({
-      ...updated,
-      status: { ...updated.status, ...status, conditions },
+    // One commit; each write is skipped by the store when it changes nothing.
+    this.store.transaction(() => {
+      const updated = this.store.update<NodeObject>({
+        ...existing,
+        metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...autoLabels } },
+        spec: { ...existing.spec, taints: withoutUnreachable(existing.spec?.taints) },
+      });
+      this.store.updateStatus<NodeObject>({
+        ...updated,
+        status: { ...updated.status, ...status, conditions },
+      });
     });
     this.collectUnknownTerminating(name, new Set(hello.runningPodUids));
   }
@@ -165,28 +181,24 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   podsForNode(nodeName: string): AssignedPod[] {
-    return this.store
-      .list<PodObject>("Pod", { nodeName })
-      .items.filter((p) => !p.metadata.deletionTimestamp && !isMirrorPod(p))
-      .map((p) => ({
-        uid: p.metadata.uid ?? "",
-        name: p.metadata.name ?? "",
-        namespace: p.metadata.namespace ?? "default",
-        labels: p.metadata.labels ?? {},
-        annotations: p.metadata.annotations ?? {},
-        spec: p.spec ?? { containers: [] },
-      }));
+    return this.assigned.forNode(nodeName);
   }
 
   onAssignmentsChanged(listener: (nodeName: string) => void): () => void {
-    return this.store.watch<PodObject>("Pod", (e) => {
-      const node = e.object.spec?.nodeName;
-      if (node && !isMirrorPod(e.object)) listener(node);
-    });
+    return this.assigned.onChange(listener);
   }
 
-  podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
+  podStatuses(
+    nodeName: string,
+    pods: Pod[],
+    goneUids: string[],
+    failed: (error: unknown) => void = () => {},
+  ): void {
     this.liveness.seen(nodeName, this.requireNode(nodeName));
+    this.statusWrites.add(() => this.recordStatuses(nodeName, pods, goneUids), failed);
+  }
+
+  private recordStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void {
     for (const pod of pods) {
       try {
         if (isStaticPodReport(pod)) this.upsertMirror(nodeName, pod);
@@ -261,10 +273,8 @@ export class StoreAgentBackend implements GatewayBackend {
 
   /** Terminating pods the agent does not have (it restarted, or never saw them) are gone. */
   private collectUnknownTerminating(nodeName: string, running: Set<string>): void {
-    for (const pod of this.store.list<PodObject>("Pod", { nodeName }).items) {
-      if (pod.metadata.deletionTimestamp && !running.has(pod.metadata.uid ?? "")) {
-        removePod(this.store, pod);
-      }
+    for (const pod of this.assigned.terminatingOn(nodeName)) {
+      if (!running.has(pod.metadata?.uid ?? "")) removePod(this.store, pod);
     }
   }
 }

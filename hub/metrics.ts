@@ -2,7 +2,7 @@ import { Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { DaemonSetObject, NodeObject, PodObject, Store } from "./store/index.js";
 import type { AgentGateway } from "./gateway/gateway.js";
 import type { UsageStore } from "./usage/usage-store.js";
-import { daemonSetUsage } from "./usage/daemonset-usage.js";
+import { daemonSetUsage, type DaemonSetUsage } from "./usage/daemonset-usage.js";
 
 const DAEMONSET_STATUS_FIELDS = {
   desired: "desiredNumberScheduled",
@@ -104,34 +104,38 @@ export function hubMetrics(
 /** What each DaemonSet's pods use across the fleet: the sum and the largest single pod. */
 function registerUsageMetrics(registry: Registry, store: Store, usage: UsageStore): void {
   const current = () => daemonSetUsage(store.list<PodObject>("Pod").items, usage.podMetrics());
-  new Gauge({
-    name: "daemonlet_daemonset_cpu_usage_cores",
-    help: "CPU used by a DaemonSet's pods, summed over its nodes (aggregation=sum) or its busiest pod (max).",
-    labelNames: ["namespace", "daemonset", "aggregation"],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of current()) {
-        const ds = { namespace: u.namespace, daemonset: u.name };
-        this.set({ ...ds, aggregation: "sum" }, u.cpuCores);
-        this.set({ ...ds, aggregation: "max" }, u.maxCpuCores);
-      }
-    },
-  });
-  new Gauge({
-    name: "daemonlet_daemonset_memory_usage_bytes",
-    help: "Memory working set of a DaemonSet's pods, summed over its nodes (aggregation=sum) or its largest pod (max).",
-    labelNames: ["namespace", "daemonset", "aggregation"],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of current()) {
-        const ds = { namespace: u.namespace, daemonset: u.name };
-        this.set({ ...ds, aggregation: "sum" }, u.memoryBytes);
-        this.set({ ...ds, aggregation: "max" }, u.maxMemoryBytes);
-      }
-    },
-  });
+  const gauge = (
+    name: string,
+    help: string,
+    sum: (u: DaemonSetUsage) => number,
+    max: (u: DaemonSetUsage) => number,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["namespace", "daemonset", "aggregation"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const u of current()) {
+          const ds = { namespace: u.namespace, daemonset: u.name };
+          this.set({ ...ds, aggregation: "sum" }, sum(u));
+          this.set({ ...ds, aggregation: "max" }, max(u));
+        }
+      },
+    });
+  gauge(
+    "daemonlet_daemonset_cpu_usage_cores",
+    "CPU used by a DaemonSet's pods, summed over its nodes (aggregation=sum) or its busiest pod (max).",
+    (u) => u.cpuCores,
+    (u) => u.maxCpuCores,
+  );
+  gauge(
+    "daemonlet_daemonset_memory_usage_bytes",
+    "Memory working set of a DaemonSet's pods, summed over its nodes (aggregation=sum) or its largest pod (max).",
+    (u) => u.memoryBytes,
+    (u) => u.maxMemoryBytes,
+  );
 }
 
 /** The DaemonSet controller's sync latency, observed by the controller. */

@@ -22,6 +22,7 @@ import { JoinError, type CredentialSource } from "./credentials.js";
 import {
   DEFAULT_RECONNECT_POLICY,
   ReconnectBackoff,
+  isRefused,
   type ReconnectPolicy,
 } from "./reconnect-backoff.js";
 import { StatusReporter, type StatusReport } from "./status-reporter.js";
@@ -218,7 +219,7 @@ export class HubClient {
       url: this.url,
       error: error instanceof Error ? error.message : String(error),
     });
-    this.backoff.connectionEnded(0);
+    this.backoff.connectionEnded({ lastedMs: 0 });
     this.retryTimer = setTimeout(() => this.connect(), this.backoff.nextDelayMs());
   }
 
@@ -306,7 +307,7 @@ export class HubClient {
     this.connection = undefined;
     if (!this.running) return;
     this.logEnd(end);
-    this.backoff.connectionEnded(end.lastedMs);
+    this.backoff.connectionEnded({ lastedMs: end.lastedMs, refused: isRefused(end.failure) });
     const delayMs = this.backoff.nextDelayMs();
     this.opts.logger.debug("reconnecting to the hub", { url: this.url, delayMs });
     this.retryTimer = setTimeout(() => this.connect(), delayMs);

@@ -20,7 +20,8 @@ import {
 const DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 10;
 /** A hub silent (no frame, no ping) for this many heartbeat intervals is taken for gone. */
 const SILENT_HUB_INTERVALS = 3;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** How long the TCP connect and the HTTP upgrade may take, together. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1000;
 
 export interface ConnectionEnd {

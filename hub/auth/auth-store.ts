@@ -60,6 +60,8 @@ interface TokenRow {
 export class AuthStore {
   private readonly db: Database.Database;
   private readonly revokedListeners = new Set<(nodeName: string) => void>();
+  /** Asked once per agent connection: compiled once, not on every reconnect of a fleet. */
+  private readonly credentialLookup: Database.Statement<[string], { node_name: string }>;
 
   /**
    * @param staticToken the hub's `--join-token`, if any: accepted like a token that never
@@ -73,6 +75,9 @@ export class AuthStore {
     this.db = new Database(path.join(dataDir, AUTH_DB_FILE));
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
+    this.credentialLookup = this.db.prepare(
+      "SELECT node_name FROM node_credentials WHERE credential_sha256 = ?",
+    );
   }
 
   close(): void {
@@ -148,11 +153,7 @@ export class AuthStore {
   /** The node a credential belongs to, or undefined for an unknown or revoked one. */
   nodeForCredential(credential: string | undefined): string | undefined {
     if (credential === undefined || !credential.startsWith(CREDENTIAL_PREFIX)) return undefined;
-    return this.db
-      .prepare<[string], { node_name: string }>(
-        "SELECT node_name FROM node_credentials WHERE credential_sha256 = ?",
-      )
-      .get(sha256(credential))?.node_name;
+    return this.credentialLookup.get(sha256(credential))?.node_name;
   }
 
   joinedNodes(): string[] {

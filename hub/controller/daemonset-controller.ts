@@ -1,7 +1,7 @@
 import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, ObjectReference, Pod } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
-import { nodeShouldRunDaemonPod, withDefaultDaemonSetTolerations } from "../placement/index.js";
+import { daemonPodPlacement, withDefaultDaemonSetTolerations } from "../placement/index.js";
 import { canonicalJson } from "../../agent/pods/spec-hash.js";
 import { recordEvent } from "../events.js";
 import type { KubeObject, Store } from "../store/index.js";
@@ -142,14 +142,26 @@ export class DaemonSetController {
       currentHash: hash,
       nodes: this.nodes.list(),
       pods: ownedByThis,
-      place: (node) => nodeShouldRunDaemonPod(node, templateSpec),
+      place: daemonPodPlacement(templateSpec),
       now: Date.now(),
     });
     const planned = performance.now() - started;
     const actions = this.pacedFailedPods(ds, plan.actions);
+    const newPod = podMaker(ds, hash);
     this.store.transaction(() => {
-      for (const action of actions) this.apply(ds, hash, revisions, action);
+      for (const action of actions) this.apply(ds, hash, newPod, revisions, action);
     });
+    if (actions.length > 0) {
+      // One line per sync: a rollout over ten thousand nodes is not ten thousand lines (each pod
+      // has its event, and its own line at debug level).
+      const created = actions.filter((a) => a.kind === "createPod").length;
+      this.logger.info("daemonset synced", {
+        daemonset: keyOf(ds),
+        revision: revisions.get(hash),
+        created,
+        deleted: actions.length - created,
+      });
+    }
     if (canonicalJson(ds.status ?? {}) !== canonicalJson(plan.status)) {
       this.store.updateStatus({ ...ds, status: plan.status });
     }
@@ -180,6 +192,7 @@ export class DaemonSetController {
   private apply(
     ds: DaemonSet & KubeObject,
     hash: string,
+    newPod: (name: string, nodeName: string) => Pod & KubeObject,
     revisions: ReadonlyMap<string, number>,
     action: DaemonSetAction,
   ): void {
@@ -203,7 +216,7 @@ export class DaemonSetController {
         ds.metadata?.name ?? "",
         (n) => !!this.store.get("Pod", namespace, n),
       );
-      const pod = this.store.create(podFor(ds, name, action.nodeName, hash));
+      const pod = this.store.create(newPod(name, action.nodeName));
       recordEvent(
         this.store,
         ref,
@@ -212,7 +225,8 @@ export class DaemonSetController {
         `Created pod: ${pod.metadata?.name} on node ${action.nodeName} (${step ?? revision(hash)})`,
         COMPONENT,
       );
-      this.logger.info("created pod", {
+      if (!this.logger.isDebugEnabled()) return;
+      this.logger.debug("created pod", {
         daemonset: keyOf(ds),
         pod: pod.metadata?.name,
         node: action.nodeName,
@@ -232,7 +246,8 @@ export class DaemonSetController {
       `Deleted pod: ${action.pod.metadata?.name} on node ${node} (${why})`,
       COMPONENT,
     );
-    this.logger.info("deleted pod", {
+    if (!this.logger.isDebugEnabled()) return;
+    this.logger.debug("deleted pod", {
       daemonset: keyOf(ds),
       pod: action.pod.metadata?.name,
       node,
@@ -319,15 +334,15 @@ export class DaemonSetController {
   }
 }
 
-function podFor(
+/** Builds the DaemonSet's new pods: the default tolerations are worked out once per sync. */
+function podMaker(
   ds: DaemonSet & KubeObject,
-  name: string,
-  nodeName: string,
   hash: string,
-): Pod & KubeObject {
+): (name: string, nodeName: string) => Pod & KubeObject {
   const template = ds.spec?.template ?? {};
   const spec = template.spec ?? { containers: [] };
-  return {
+  const tolerations = withDefaultDaemonSetTolerations(spec);
+  return (name, nodeName) => ({
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
@@ -341,9 +356,9 @@ function podFor(
       annotations: template.metadata?.annotations,
       ownerReferences: [ownerRef(ds)],
     },
-    spec: { ...spec, nodeName, tolerations: withDefaultDaemonSetTolerations(spec) },
+    spec: { ...spec, nodeName, tolerations },
     status: { phase: "Pending" },
-  };
+  });
 }
 
 function ownerRef(ds: DaemonSet) {

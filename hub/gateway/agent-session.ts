@@ -30,6 +30,8 @@ export interface SessionSettings {
   claim(session: AgentSession): void;
   /** Ends this session's claim; false when a newer session for the node has taken over. */
   release(session: AgentSession): boolean;
+  /** Runs a Hello's work (the node's registration, Welcome, snapshot) when the hub gets to it. */
+  admit(work: () => void): void;
 }
 
 /** What the hub can tell about a connected agent (metrics, the CLI). */
@@ -68,6 +70,8 @@ export class AgentSession {
   private sentVersion = 0;
   private ackedVersion = 0;
   private snapshotSent = false;
+  /** Frames that came after the Hello while it waits to be admitted; undefined once it is. */
+  private held?: [data: unknown, isBinary: boolean][];
   private lastHeard = Date.now();
   private ended = false;
   private readonly connectedAt = new Date();
@@ -163,6 +167,10 @@ export class AgentSession {
   private onMessage(data: unknown, isBinary: boolean): void {
     this.lastHeard = Date.now();
     if (this.ended) return;
+    if (this.held) {
+      this.held.push([data, isBinary]);
+      return;
+    }
     if (!isBinary || !(data instanceof Uint8Array)) {
       throw new ProtocolError("MalformedFrame", "frames are binary protobuf, not text");
     }
@@ -185,7 +193,11 @@ export class AgentSession {
         this.ackedVersion = Math.max(this.ackedVersion, frame.version);
         return;
       case "podStatus":
-        return backend.podStatuses(node, frame.pods, frame.goneUids);
+        return backend.podStatuses(node, frame.pods, frame.goneUids, (error) =>
+          this.guard(() => {
+            throw error;
+          }),
+        );
       case "heartbeat":
         return backend.heartbeat(node, frame.heartbeat);
       case "usage":
@@ -217,6 +229,22 @@ export class AgentSession {
     this.hello = hello;
     // Versions continue from what the agent applied last, so they only grow from its side.
     this.sentVersion = hello.lastAppliedVersion;
+    // Reading pauses until the Hello is admitted; what was already read waits with it, in order.
+    this.held = [];
+    this.socket.pause();
+    this.settings.admit(() => this.admitted(hello));
+  }
+
+  private admitted(hello: AgentHello): void {
+    this.guard(() => this.welcome(hello));
+    const held = this.held ?? [];
+    this.held = undefined;
+    this.socket.resume();
+    for (const [data, isBinary] of held) this.guard(() => this.onMessage(data, isBinary));
+  }
+
+  private welcome(hello: AgentHello): void {
+    if (this.ended) return;
     this.settings.claim(this);
     this.settings.backend.agentConnected(hello);
     this.settings.logger.info("agent connected", {

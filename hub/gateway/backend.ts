@@ -30,7 +30,13 @@ export interface GatewayBackend {
   /**
    * Status of the node's hub-assigned pods and of its mirror pods (annotated
    * kubernetes.io/config.source=file); `goneUids` are pods reported earlier that the node no
-   * longer has. Only what changed is reported, plus everything on a slow timer.
+   * longer has. Only what changed is reported, plus everything on a slow timer. The report may
+   * be written later in the event-loop turn, together with others; `failed` hears if that fails.
    */
-  podStatuses(nodeName: string, pods: Pod[], goneUids: string[]): void;
+  podStatuses(
+    nodeName: string,
+    pods: Pod[],
+    goneUids: string[],
+    failed?: (error: unknown) => void,
+  ): void;
 }

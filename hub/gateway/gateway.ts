@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "winston";
 import { HubAgentCodec } from "../../proto/hub-agent-codec.js";
 import { AgentSession, type ConnectedNode } from "./agent-session.js";
+import { SliceQueue } from "./slice-queue.js";
 import type { GatewayBackend } from "./backend.js";
 
 export type { ConnectedNode } from "./agent-session.js";
@@ -60,6 +61,9 @@ export function startAgentGateway(opts: AgentGatewayOptions): AgentGateway {
   const connections = new Set<AgentSession>();
   // ws refuses a larger frame from its header, before reading it, and closes with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
+  const hellos = new SliceQueue((error) =>
+    logger.error("admitting an agent failed", { error: String(error) }),
+  );
   const settings = {
     backend,
     logger,
@@ -83,6 +87,7 @@ export function startAgentGateway(opts: AgentGatewayOptions): AgentGateway {
       byNode.delete(name);
       return true;
     },
+    admit: (work: () => void) => hellos.add(work),
   };
 
   const accept = (socket: WebSocket, req: IncomingMessage, identity: string): void => {

@@ -15,9 +15,17 @@ export interface PodSetDiff {
   next: Map<string, string>;
 }
 
+/** Hashes of pods the backend hands out again unchanged (it keeps them until they change). */
+const hashes = new WeakMap<AssignedPod, string>();
+
 /** Canonical JSON, so the same pod hashes the same whatever order its keys were built in. */
 export function podHash(pod: AssignedPod): string {
-  return createHash("sha256").update(canonicalJson(pod)).digest("hex");
+  let hash = hashes.get(pod);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(canonicalJson(pod)).digest("hex");
+    hashes.set(pod, hash);
+  }
+  return hash;
 }
 
 export function diffPodSet(sent: SentPodSet, current: readonly AssignedPod[]): PodSetDiff {

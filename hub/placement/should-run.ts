@@ -22,36 +22,44 @@ const because =
  * stands on `node`, with every failing rule as a reason.
  */
 export function nodeShouldRunDaemonPod(node: Node, podSpec: PodSpec): PlacementDecision {
-  const nodeName = node.metadata?.name ?? "";
-  // Rules on what the node is; failing any one removes a running pod as well.
-  const selection: PlacementReason[] = [];
-  if (podSpec.nodeName && podSpec.nodeName !== nodeName) {
-    selection.push({
-      code: "NodeNameMismatch",
-      message: `pod template sets spec.nodeName ${podSpec.nodeName}, and this node is ${nodeName}`,
-    });
-  }
-  selection.push(
-    ...nodeSelectorMismatches(podSpec.nodeSelector, node).map(because("NodeSelectorMismatch")),
-    ...requiredNodeAffinityFailures(podSpec.affinity?.nodeAffinity, node).map(
-      because("NodeAffinityMismatch"),
-    ),
-  );
-  const untolerated = untoleratedTaints(
-    node.spec?.taints ?? [],
-    withDefaultDaemonSetTolerations(podSpec),
-  );
-  const reasons = [
-    ...selection,
-    ...untolerated
-      .map((taint) => `taint ${describeTaint(taint)} is not tolerated`)
-      .map(because("TaintNotTolerated")),
-  ];
-  return {
-    shouldRun: reasons.length === 0,
-    shouldContinueRunning:
-      selection.length === 0 && !untolerated.some((taint) => taint.effect === "NoExecute"),
-    reasons,
+  return daemonPodPlacement(podSpec)(node);
+}
+
+/**
+ * `nodeShouldRunDaemonPod` for one template over many nodes: the tolerations are worked out once,
+ * not once per node (a sync over ten thousand nodes asks ten thousand times).
+ */
+export function daemonPodPlacement(podSpec: PodSpec): (node: Node) => PlacementDecision {
+  const tolerations = withDefaultDaemonSetTolerations(podSpec);
+  return (node) => {
+    const nodeName = node.metadata?.name ?? "";
+    // Rules on what the node is; failing any one removes a running pod as well.
+    const selection: PlacementReason[] = [];
+    if (podSpec.nodeName && podSpec.nodeName !== nodeName) {
+      selection.push({
+        code: "NodeNameMismatch",
+        message: `pod template sets spec.nodeName ${podSpec.nodeName}, and this node is ${nodeName}`,
+      });
+    }
+    selection.push(
+      ...nodeSelectorMismatches(podSpec.nodeSelector, node).map(because("NodeSelectorMismatch")),
+      ...requiredNodeAffinityFailures(podSpec.affinity?.nodeAffinity, node).map(
+        because("NodeAffinityMismatch"),
+      ),
+    );
+    const untolerated = untoleratedTaints(node.spec?.taints ?? [], tolerations);
+    const reasons = [
+      ...selection,
+      ...untolerated
+        .map((taint) => `taint ${describeTaint(taint)} is not tolerated`)
+        .map(because("TaintNotTolerated")),
+    ];
+    return {
+      shouldRun: reasons.length === 0,
+      shouldContinueRunning:
+        selection.length === 0 && !untolerated.some((taint) => taint.effect === "NoExecute"),
+      reasons,
+    };
   };
 }
 

@@ -157,6 +157,29 @@ describe("SqliteStore objects", () => {
     assert.equal(again.metadata.resourceVersion, created.metadata.resourceVersion);
   });
 
+  it("compares content, not key order or undefined fields, to tell a status write apart", () => {
+    const created = store.create({
+      ...pod("status-noop", "n1"),
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+    });
+    const reordered = store.updateStatus({
+      ...created,
+      status: {
+        conditions: [{ status: "True", type: "Ready", reason: undefined }],
+        phase: "Running",
+      },
+    });
+    assert.equal(reordered.metadata.resourceVersion, created.metadata.resourceVersion);
+    const changed = store.updateStatus({
+      ...created,
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "False" }] },
+    });
+    assert.notEqual(changed.metadata.resourceVersion, created.metadata.resourceVersion);
+    const fewer = store.updateStatus({ ...changed, status: { phase: "Running" } });
+    assert.notEqual(fewer.metadata.resourceVersion, changed.metadata.resourceVersion);
+    assert.deepEqual(fewer.status, { phase: "Running" });
+  });
+
   it("deletes with optional uid and resourceVersion preconditions", () => {
     const created = store.create(daemonSet("del"));
     assert.throws(

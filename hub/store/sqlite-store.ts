@@ -5,7 +5,6 @@ import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { canonicalJson } from "../../agent/pods/spec-hash.js";
 import {
   AlreadyExistsError,
   ConflictError,
@@ -145,8 +144,9 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   update<T extends KubeObject>(obj: T): T {
-    return this.replace(obj, (stored, body) => {
-      const specChanged = canonicalJson(stored.spec ?? null) !== canonicalJson(body.spec ?? null);
+    return this.replace(obj, (stored, caller) => {
+      const body = jsonCopy(caller);
+      const specChanged = !sameContent(stored.spec ?? null, body.spec ?? null);
       const generation = (stored.metadata.generation ?? 1) + (specChanged ? 1 : 0);
       return {
         ...body,
@@ -163,7 +163,10 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   updateStatus<T extends KubeObject>(obj: T): T {
-    return this.replace(obj, (stored, body) => ({ ...stored, status: body.status }));
+    return this.replace(obj, (stored, caller) => ({
+      ...stored,
+      status: caller.status === undefined ? undefined : jsonCopy(caller.status),
+    }));
   }
 
   delete(kind: Kind, namespace: string, name: string, opts: DeleteOptions = {}) {
@@ -246,13 +249,16 @@ class SqliteStoreImpl implements SqliteStore {
     this.db.close();
   }
 
-  /** The compare-and-swap shared by update and updateStatus; `merge` builds the new state. */
-  private replace<T extends KubeObject>(obj: T, merge: (stored: T, body: T) => T): T {
+  /**
+   * The compare-and-swap shared by update and updateStatus; `merge` builds the new state from
+   * the stored one and the caller's object, copying what it takes of the caller's (a status
+   * write copies the status, not the whole object).
+   */
+  private replace<T extends KubeObject>(obj: T, merge: (stored: T, caller: T) => T): T {
     const kind = this.kindOf(obj);
-    const body = jsonCopy(obj);
-    const name = nameOf(body);
-    const namespace = effectiveNamespace(kind, body.metadata.namespace);
-    const expected = body.metadata.resourceVersion;
+    const name = nameOf(obj);
+    const namespace = effectiveNamespace(kind, obj.metadata.namespace);
+    const expected = obj.metadata.resourceVersion;
     if (!expected) {
       throw new InvalidError(
         `${kindInfo(kind).resource} "${name}": metadata.resourceVersion must be specified for an update`,
@@ -264,11 +270,11 @@ class SqliteStoreImpl implements SqliteStore {
       if (stored.metadata.resourceVersion !== expected) {
         throw new ConflictError(kind, namespace, name);
       }
-      const merged = merge(stored, body);
+      const merged = merge(stored, obj);
       const metadata = { ...merged.metadata, name, namespace: namespace || undefined };
       // An update that changes nothing is not a change: no new version, nothing to watch, so
       // a controller rewriting the same status does not wake everyone up.
-      if (canonicalJson({ ...merged, metadata }) === canonicalJson(stored)) return stored;
+      if (sameContent({ ...merged, metadata }, stored)) return stored;
       const rv = this.nextRevision();
       const next = { ...merged, metadata: { ...metadata, resourceVersion: String(rv) } };
       const json = JSON.stringify(next);
@@ -380,6 +386,26 @@ class SqliteStoreImpl implements SqliteStore {
  */
 function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Whether two JSON values are equal as canonicalJson sees them (key order aside, an undefined
+ * property the same as a missing one), without serialising either: most writes differ early.
+ */
+function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // An undefined element is JSON's null.
+    return a.every((item, i) => sameContent(item ?? null, b[i] ?? null));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const defined = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
+  const keys = defined(x);
+  if (keys.length !== defined(y).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && sameContent(x[k], y[k]));
 }
 
 function nameOf(obj: KubeObject): string {
