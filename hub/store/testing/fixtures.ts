@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
+import { openSqliteStore, type SqliteStore } from "../sqlite-store.js";
 import type {
   DaemonSetObject,
   EventObject,
@@ -14,6 +16,25 @@ import type {
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "daemonlet-store-"));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A SQLite store in a temp dir for the enclosing `describe`: opened before its tests, removed after. */
+export function tempStore(): { readonly store: SqliteStore } {
+  const tmp = tempDir();
+  let opened: SqliteStore | undefined;
+  before(() => {
+    opened = openSqliteStore(join(tmp.dir, "hub"));
+  });
+  after(() => {
+    opened?.close();
+    tmp.remove();
+  });
+  return {
+    get store() {
+      if (!opened) throw new Error("the test store is opened in a before hook");
+      return opened;
+    },
+  };
 }
 
 export function daemonSet(name: string, image = "busybox:1.36"): DaemonSetObject {
