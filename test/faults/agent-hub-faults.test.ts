@@ -12,11 +12,11 @@ import Docker from "dockerode";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess, type LogLine } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { daemonSetYaml, yamlDocuments } from "../support/manifests.js";
 import { DockerSocketProxy } from "../support/docker-socket-proxy.js";
 import { PartitionProxy } from "../support/partition-proxy.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const docker = new Docker();
 const DAEMONSETS = ["alpha", "bravo", "charlie", "delta", "echo"];
@@ -117,24 +117,14 @@ describe("faults around an agent with several hub pods", () => {
     await waitFor(node, { timeoutMs: 30_000, what: "the node to register" });
   });
 
-  after(async () => {
-    const errors: unknown[] = [];
-    for (const step of [
-      () => agent?.kill("SIGKILL"),
-      () => agent && removeNodeContainers(agent.nodeName),
-      () => agent?.dispose(),
+  after(() =>
+    disposeAll([
+      agentWithContainers(agent),
       () => hubLink?.dispose(),
       () => engine?.dispose(),
       () => hub?.dispose(),
-    ]) {
-      try {
-        await step();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length > 0) throw new AggregateError(errors, "cleanup failed");
-  });
+    ]),
+  );
 
   it("agent SIGKILLed while it creates five pods: each pod ends with one container, none restarted", async (t) => {
     const file = path.join(hub.dataDir, "five.yaml");

@@ -18,6 +18,7 @@ import { HubProcess } from "../support/hub-process.js";
 import { daemonSetYaml, TEST_IMAGE, yamlDocuments } from "../support/manifests.js";
 import { PrivateEngine } from "../support/private-engine.js";
 import { waitFor } from "../support/wait.js";
+import { disposeAll } from "../support/cleanup.js";
 
 const DAEMONSETS = ["alpha", "bravo", "charlie"];
 
@@ -89,17 +90,9 @@ for (const liveRestore of [true, false]) {
       await hub.cli("apply", "-f", file);
     });
 
-    after(async () => {
-      const errors: unknown[] = [];
-      for (const step of [() => agent?.dispose(), () => hub?.dispose(), () => engine?.dispose()]) {
-        try {
-          await step();
-        } catch (error) {
-          errors.push(error);
-        }
-      }
-      if (errors.length > 0) throw new AggregateError(errors, "cleanup failed");
-    });
+    after(() =>
+      disposeAll([() => agent?.dispose(), () => hub?.dispose(), () => engine?.dispose()]),
+    );
 
     it(
       liveRestore

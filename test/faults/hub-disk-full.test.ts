@@ -15,9 +15,9 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
 import { daemonlet } from "../support/cli-run.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const run = promisify(execFile);
 
@@ -59,16 +59,14 @@ describe("the hub's disk full", () => {
     await agent.start();
   });
 
-  after(async () => {
-    if (agent) {
-      await agent.kill("SIGKILL");
-      await removeNodeContainers(agent.nodeName);
-      await agent.dispose();
-    }
-    await hub?.dispose();
-    if (mounted && mountPoint) await run("umount", [mountPoint]);
-    if (mountPoint) await rm(mountPoint, { recursive: true, force: true });
-  });
+  after(() =>
+    disposeAll([
+      agentWithContainers(agent),
+      () => hub?.dispose(),
+      () => mounted && mountPoint && run("umount", [mountPoint]),
+      () => mountPoint && rm(mountPoint, { recursive: true, force: true }),
+    ]),
+  );
 
   it("refuses writes clearly while full, keeps serving, and recovers when there is room", async (t) => {
     if (skipReason !== undefined || !hub || !agent || !mountPoint) {

@@ -14,10 +14,10 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { HubClient, isObjectOfKind } from "../../hub/api/index.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { execIn } from "../support/docker-exec.js";
 import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const docker = new Docker();
 const NAME = "gated";
@@ -93,14 +93,13 @@ describe("hub SIGKILL in the middle of a rollout", () => {
     }
   });
 
-  after(async () => {
-    client?.close();
-    for (const a of agents) {
-      await a.dispose();
-      await removeNodeContainers(a.nodeName);
-    }
-    await hub?.dispose();
-  });
+  after(() =>
+    disposeAll([
+      () => client?.close(),
+      agents.flatMap((a) => agentWithContainers(a)),
+      () => hub?.dispose(),
+    ]),
+  );
 
   it("keeps every pod running while the hub is down, restarts nothing, and finishes the rollout", async () => {
     await apply(daemonSet(1, false));

@@ -11,6 +11,7 @@ import { AgentProcess, type LogLine } from "../support/agent-process.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { DockerSocketProxy } from "../support/docker-socket-proxy.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const docker = new Docker();
 const IMAGE = "busybox:1.36";
@@ -44,23 +45,8 @@ function logsSince(agent: AgentProcess, mark: number, message: string | RegExp):
 }
 
 /** Disposes of everything a test made, each step attempted even when an earlier one fails. */
-async function cleanUp(agent: AgentProcess | undefined, proxy: DockerSocketProxy | undefined) {
-  const errors: unknown[] = [];
-  const attempt = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (err) {
-      errors.push(err);
-    }
-  };
-  if (agent) {
-    // Stop the agent first, or it would restart what is being removed.
-    await attempt(() => agent.kill("SIGKILL"));
-    await attempt(() => removeNodeContainers(agent.nodeName));
-    await attempt(() => agent.dispose());
-  }
-  if (proxy) await attempt(() => proxy.dispose());
-  if (errors.length > 0) throw new AggregateError(errors, "cleanup failed");
+function cleanUp(agent: AgentProcess | undefined, proxy: DockerSocketProxy | undefined) {
+  return disposeAll([agentWithContainers(agent), () => proxy?.dispose()]);
 }
 
 describe("agent when the Docker engine goes away", () => {

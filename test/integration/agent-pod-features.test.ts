@@ -3,15 +3,15 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import net from "node:net";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Docker from "dockerode";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { AgentProcess } from "../support/agent-process.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { execIn } from "../support/docker-exec.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
+import { freePort } from "../support/free-port.js";
 
 const docker = new Docker();
 const IMAGE = "busybox:1.36";
@@ -53,15 +53,6 @@ async function sh(id: string, script: string): Promise<string> {
   const { exitCode, output } = await execIn(docker, id, ["sh", "-c", script]);
   assert.equal(exitCode, 0, `"${script}" exited ${exitCode}: ${output}`);
   return output;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  assert.ok(address && typeof address === "object");
-  return address.port;
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {
@@ -107,7 +98,7 @@ describe("pod features on the real engine", () => {
     agent = await AgentProcess.create("features");
     const a = agent;
     const host = a.hostData;
-    hostPort = await freePort();
+    hostPort = await freePort("0.0.0.0");
     const sleep = `["sleep", "3600"]`;
 
     files["hostnet.yaml"] = podManifest(
@@ -245,23 +236,7 @@ volumes:
     await a.start();
   });
 
-  after(async () => {
-    if (!agent) return;
-    const errors: unknown[] = [];
-    // Stop the agent first, or it would restart what is being removed.
-    for (const step of [
-      () => agent?.kill("SIGKILL"),
-      () => removeNodeContainers(agent?.nodeName ?? ""),
-      () => agent?.dispose(),
-    ]) {
-      try {
-        await step();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-    if (errors.length > 0) throw new AggregateError(errors, "cleanup failed");
-  });
+  after(() => disposeAll(agentWithContainers(agent)));
 
   it("hostNetwork: the container is in the host's network, and podIP is the hostIP", async () => {
     const pod = await running("hostnet");

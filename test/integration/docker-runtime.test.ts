@@ -2,7 +2,6 @@
 // Every container carries this run's node label and is removed in after(), pass or fail.
 import assert from "node:assert/strict";
 import { chmod, mkdtemp, readFile, rm, writeFile, access } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -20,6 +19,7 @@ import {
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { testContainerSpec } from "../support/container-spec.js";
 import { waitFor } from "../support/wait.js";
+import { freePort } from "../support/free-port.js";
 
 const IMAGE = "daemonlet.test/busybox:1";
 const node = `test-docker-${process.pid}`;
@@ -39,15 +39,6 @@ async function tempDir(): Promise<string> {
   await chmod(dir, 0o777); // the container runs as uid 1000
   dirs.push(dir);
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const addr = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  assert.ok(addr !== null && typeof addr === "object");
-  return addr.port;
 }
 
 async function exitedState(id: string) {

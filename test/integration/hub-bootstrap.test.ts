@@ -17,7 +17,7 @@ import { AgentProcess } from "../support/agent-process.js";
 import { REPO } from "../support/cli-process.js";
 import { daemonlet } from "../support/cli-run.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
-import { freePort } from "../support/hub-process.js";
+import { freePort } from "../support/free-port.js";
 import { waitFor } from "../support/wait.js";
 
 const run = promisify(execFile);

@@ -9,9 +9,9 @@ import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { CREDENTIAL_FILE } from "../../agent/hub-client/credentials.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { daemonSetYaml, TEST_IMAGE } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const docker = new Docker();
 
@@ -56,13 +56,7 @@ describe("hub with three agents on one engine", () => {
     });
   });
 
-  after(async () => {
-    for (const a of agents) {
-      await a.dispose();
-      await removeNodeContainers(a.nodeName);
-    }
-    await hub?.dispose();
-  });
+  after(() => disposeAll([agents.flatMap((a) => agentWithContainers(a)), () => hub?.dispose()]));
 
   it("applies a DaemonSet: one running container per node, and kubectl-like output", async () => {
     await writeFile(path.join(dir, "tailer.yaml"), daemonSet("tailer"));

@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { Container, Probe } from "kubernetes-types/core/v1.js";
 import winston from "winston";
@@ -23,6 +22,7 @@ import { EXEC_OUTPUT_LIMIT } from "../../agent/runtime/runtime.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { testContainerSpec } from "../support/container-spec.js";
 import { waitFor } from "../support/wait.js";
+import { listenOnFreePort } from "../support/free-port.js";
 
 const IMAGE = "busybox:1.36";
 const node = `probes-test-${process.pid}`;
@@ -244,8 +244,7 @@ describe("httpGet runner against a local server", () => {
         res.writeHead(200).end("fine");
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
+    port = await listenOnFreePort(server);
   });
 
   after(async () => {

@@ -13,9 +13,9 @@ import { runRolloutStatus } from "../../cli/rollout-commands.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
 import { daemonlet } from "../support/cli-run.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const docker = new Docker();
 const ROLLOUT_TIMEOUT = "120s";
@@ -137,14 +137,13 @@ describe("rollouts with a hub and four agents", () => {
     });
   });
 
-  after(async () => {
-    client?.close();
-    for (const a of agents) {
-      await a.dispose();
-      await removeNodeContainers(a.nodeName);
-    }
-    await hub?.dispose();
-  });
+  after(() =>
+    disposeAll([
+      () => client?.close(),
+      agents.flatMap((a) => agentWithContainers(a)),
+      () => hub?.dispose(),
+    ]),
+  );
 
   it("maxUnavailable 1: paused, then followed live; never more than one node without a ready pod", async (t) => {
     await apply(daemonSet("roll", 1));

@@ -11,9 +11,9 @@ import { RawAgent } from "../../hub/gateway/testing/raw-agent.js";
 import { CREDENTIAL_FILE, HUB_CA_FILE } from "../../agent/hub-client/credentials.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { HubProcess } from "../support/hub-process.js";
-import { removeNodeContainers } from "../support/docker-cleanup.js";
 import { daemonSetYaml } from "../support/manifests.js";
 import { waitFor } from "../support/wait.js";
+import { agentWithContainers, disposeAll } from "../support/cleanup.js";
 
 const EVERYWHERE = daemonSetYaml("everywhere", { container: { name: "main" } });
 
@@ -39,11 +39,7 @@ describe("secure join to a TLS hub", () => {
     await hub.start();
   });
 
-  after(async () => {
-    await Promise.all(agents.map((a) => a.dispose()));
-    await Promise.all(agents.map((a) => removeNodeContainers(a.nodeName)));
-    await hub?.dispose();
-  });
+  after(() => disposeAll([agents.flatMap((a) => agentWithContainers(a)), () => hub?.dispose()]));
 
   it("joins with a token once, then runs on its own stored credential", async () => {
     const join = (await cli("token", "create", "--ttl", "1h", "--description", "test")).trim();

@@ -15,7 +15,7 @@ import type { Node } from "kubernetes-types/core/v1.js";
 import { LABEL } from "../../agent/runtime/labels.js";
 import { REPO } from "../support/cli-process.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
-import { freePort } from "../support/hub-process.js";
+import { freePort } from "../support/free-port.js";
 import { SystemdContainer, systemdImage } from "../support/systemd/systemd-container.js";
 import { waitFor } from "../support/wait.js";
 

@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CliProcess, type LogLine } from "./cli-process.js";
 import { daemonlet } from "./cli-run.js";
-
-/** A free loopback port, so a restarted hub comes back where its agents look for it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || !address) throw new Error("no port");
-  return address.port;
-}
+import { freePort } from "./free-port.js";
 
 /** A real hub process (`daemonlet hub`) on loopback ports, with its data in a temp dir. */
 export class HubProcess {

@@ -3,6 +3,7 @@
 // connection: each side only learns of it from its own timeouts), and `partition` stalls them and
 // leaves new connections unanswered too, until `heal`.
 import net from "node:net";
+import { listenOnFreePort, portOf } from "./free-port.js";
 
 interface Link {
   client: net.Socket;
@@ -26,17 +27,12 @@ export class PartitionProxy {
     const server = net.createServer();
     const proxy = new PartitionProxy(server, target);
     server.on("connection", (client) => proxy.accept(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
+    await listenOnFreePort(server);
     return proxy;
   }
 
   get port(): number {
-    const address = this.server.address();
-    if (typeof address !== "object" || !address) throw new Error("proxy is not listening");
-    return address.port;
+    return portOf(this.server);
   }
 
   /** Open connections go silent in both directions, and stay open; new ones still work. */

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
-import { freePort } from "./hub-process.js";
+import { freePort } from "./free-port.js";
 import { waitFor } from "./wait.js";
 
 const REGISTRY_BIN = "/usr/bin/docker-registry";

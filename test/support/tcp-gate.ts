@@ -1,6 +1,7 @@
 // A loopback TCP forwarder that holds every connection until the test opens it, so a test can
 // look at what the agent reports while a pull is under way, for as long as it needs, no sleeps.
 import net from "node:net";
+import { listenOnFreePort, portOf } from "./free-port.js";
 import { spliceSockets } from "./socket-splice.js";
 
 export class TcpGate {
@@ -20,17 +21,12 @@ export class TcpGate {
     const server = net.createServer();
     const gate = new TcpGate(server, target);
     server.on("connection", (client) => gate.accept(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
+    await listenOnFreePort(server);
     return gate;
   }
 
   get port(): number {
-    const address = this.server.address();
-    if (typeof address !== "object" || !address) throw new Error("gate is not listening");
-    return address.port;
+    return portOf(this.server);
   }
 
   /** Forwards the held connections, and every later one at once. */
