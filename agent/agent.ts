@@ -302,9 +302,20 @@ export class Agent implements NodePodsView {
     }, 100);
   }
 
+  /**
+   * Wakes only the workers this change concerns: waking every one sent the engine a list per pod
+   * on the node each time one pod was added, beside that pod's create and start. Workers with no
+   * desired pod (removing, or holding containers until every source is read) wake too.
+   */
   private onDesiredChanged(): void {
+    const before = this.desiredByUid;
     this.refreshDesired();
-    this.syncAll();
+    for (const [uid, pod] of this.desiredByUid) {
+      if (before.get(uid) !== pod) this.workerFor(uid).requestSync();
+    }
+    for (const [uid, worker] of this.workers) {
+      if (!this.desiredByUid.has(uid)) worker.requestSync();
+    }
   }
 
   private syncAll(): void {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import winston from "winston";
@@ -75,6 +75,29 @@ describe("StaticPodSource watching its directory", () => {
       what: "problem for bad.yaml",
     });
     assert.equal(problem.keptPod, undefined);
+  });
+
+  it("takes a manifest renamed into place, and several written together", async () => {
+    const staging = path.join(dir, ".renamed.yaml.tmp");
+    await writeFile(staging, pod("renamed"));
+    await Promise.all([
+      rename(staging, path.join(dir, "renamed.yaml")),
+      writeFile(path.join(dir, "beside.yaml"), pod("beside")),
+    ]);
+    await waitFor(() => podNamed("renamed"), { what: "pod renamed" });
+    await waitFor(() => podNamed("beside"), { what: "pod beside" });
+  });
+
+  it("replaces the pod of a file rewritten in place", async () => {
+    const file = path.join(dir, "edit.yaml");
+    await writeFile(file, pod("edit"));
+    const first = await waitFor(() => podNamed("edit"), { what: "pod edit" });
+    await writeFile(file, pod("edit", "busybox:1.37"));
+    const second = await waitFor(
+      () => (podNamed("edit")?.uid !== first.uid ? podNamed("edit") : undefined),
+      { what: "pod edit replaced" },
+    );
+    assert.equal(second.spec.containers[0]?.image, "busybox:1.37");
   });
 
   it("drops the pod of a removed file", async () => {

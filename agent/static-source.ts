@@ -42,6 +42,8 @@ export class StaticPodSource {
   private queued?: ScanKind;
   /** A scan has read the directory (or found it absent): absence from it now means "remove". */
   private scanned = false;
+  /** Files named by events since the last scan began; "all" when an event named none. */
+  private touched: Set<string> | "all" = new Set();
 
   constructor(
     private readonly dir: string,
@@ -84,7 +86,9 @@ export class StaticPodSource {
 
   private watchDir(): void {
     try {
-      this.watcher = watch(this.dir, () => {
+      this.watcher = watch(this.dir, (_event, name) => {
+        if (name === null) this.touched = "all";
+        else if (this.touched !== "all") this.touched.add(name);
         void this.scan("tentative");
         clearTimeout(this.settle);
         this.settle = setTimeout(() => void this.scan("settled"), SETTLE_MS);
@@ -113,6 +117,8 @@ export class StaticPodSource {
   }
 
   private async doScan(kind: ScanKind): Promise<void> {
+    const touched = this.touched;
+    this.touched = new Set();
     let names: string[];
     try {
       names = (await readdir(this.dir)).filter(isManifestName).sort();
@@ -133,7 +139,10 @@ export class StaticPodSource {
     for (const name of names) {
       const file = path.join(this.dir, name);
       const before = this.files.get(file);
-      const read = await this.readFile(file, before);
+      // A tentative scan reads only the files events named: the others are as the last scan read
+      // them, and the settled scan after the burst reads them all anyway.
+      const skip = kind === "tentative" && before && touched !== "all" && !touched.has(name);
+      const read = skip ? { ...before } : await this.readFile(file, before);
       // Tentatively, a file that does not parse (yet) stays as it was, or unknown if new.
       const unsettled = kind === "tentative" && read.problem !== undefined;
       if (unsettled && before === undefined) continue;

@@ -1,6 +1,7 @@
 import type { Logger } from "winston";
 import type { DesiredPod, DefaultedContainer } from "./pods/desired-pod.js";
 import type { ContainerRuntime, RegistryCredentials } from "./runtime/runtime.js";
+import { ImageNotFoundError } from "./runtime/runtime-errors.js";
 import { backoffKey, type BackoffTracker } from "./backoff.js";
 import type { Step } from "./planner.js";
 import { buildContainerSpec } from "./pods/container-spec.js";
@@ -182,9 +183,6 @@ export class StepExecutor {
       if (isHostPathError(err)) return failed(err.reason, err.message);
       throw err;
     }
-    const image = await this.ensureImage(step.container, fields, ctx);
-    if (!image.ok) return failed(image.reason, image.message);
-
     const spec = buildContainerSpec(pod, step.container, {
       hostIP: this.node.hostIP,
       nodeCapacity: this.node.capacity,
@@ -192,11 +190,25 @@ export class StepExecutor {
       volumes: prepared.volumes,
       subPaths: prepared.subPaths,
     });
+    // Always pulls first. Otherwise the create itself tells whether the image is here, which
+    // spares the usual case (it is) a round trip to the engine to look for it.
+    const pullFirst = step.container.imagePullPolicy === "Always";
+    if (pullFirst) {
+      const image = await this.ensureImage(step.container, fields, ctx);
+      if (!image.ok) return failed(image.reason, image.message);
+    }
     let id: string;
     try {
       id = await this.runtime.create(spec);
     } catch (err) {
-      return failed("CreateContainerError", err instanceof Error ? err.message : String(err));
+      if (pullFirst || !(err instanceof ImageNotFoundError)) return createFailed(failed, err);
+      const image = await this.ensureImage(step.container, fields, ctx);
+      if (!image.ok) return failed(image.reason, image.message);
+      try {
+        id = await this.runtime.create(spec);
+      } catch (again) {
+        return createFailed(failed, again);
+      }
     }
     this.logger.info("starting container", {
       ...fields,
@@ -305,6 +317,13 @@ export class StepExecutor {
     this.logger.info("pulled image", { ...fields, image, seconds: (Date.now() - started) / 1000 });
     return OK;
   }
+}
+
+function createFailed(
+  failed: (reason: string, message: string) => StepResult,
+  err: unknown,
+): StepResult {
+  return failed("CreateContainerError", err instanceof Error ? err.message : String(err));
 }
 
 function podFields(name: string, namespace: string, uid: string): Record<string, string> {
