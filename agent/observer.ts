@@ -24,10 +24,11 @@ export class ContainerObserver {
   private engineDown = false;
   private stopped = false;
   private relisting?: Promise<boolean>;
+  private queued?: Promise<boolean>;
   lastRelistOk?: Date;
 
   constructor(
-    private readonly runtime: ContainerRuntime,
+    private readonly runtime: Pick<ContainerRuntime, "list" | "events">,
     private readonly node: string,
     private readonly logger: Logger,
     private readonly options: ObserverOptions,
@@ -64,16 +65,32 @@ export class ContainerObserver {
     return !this.engineDown;
   }
 
-  /** Relists now (joining one already under way); false when the engine did not answer. */
+  /**
+   * Relists now; false when the engine did not answer. While one is under way, another follows
+   * it (one for all who ask meanwhile): what prompted the call, an event say, may have happened
+   * after the engine answered the one under way, and pod workers plan on what the relist saw.
+   */
   relist(): Promise<boolean> {
-    if (this.relisting) return this.relisting;
+    if (this.queued) return this.queued;
+    if (!this.relisting) return this.beginRelist();
+    this.queued = this.relisting.then(() => {
+      this.queued = undefined;
+      return this.beginRelist();
+    });
+    return this.queued;
+  }
+
+  private beginRelist(): Promise<boolean> {
     const started = performance.now();
-    this.relisting = this.doRelist().then((ok) => {
+    const relisting = this.doRelist().then((ok) => {
       this.options.onRelisted?.((performance.now() - started) / 1000, ok);
       return ok;
     });
-    void this.relisting.finally(() => (this.relisting = undefined));
-    return this.relisting;
+    this.relisting = relisting;
+    void relisting.finally(() => {
+      if (this.relisting === relisting) this.relisting = undefined;
+    });
+    return relisting;
   }
 
   private async doRelist(): Promise<boolean> {
