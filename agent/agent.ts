@@ -349,6 +349,7 @@ export class Agent implements NodePodsView {
         backoff: this.backoff,
         executor: this.executor,
         probes: this.probes,
+        cache: this.observer.cache,
         listContainers: (podUid) =>
           withDeadline(this.runtime.list({ node: this.nodeName, podUid }), ENGINE_DEADLINE_MS),
         desired: (podUid) => this.desiredByUid.get(podUid),

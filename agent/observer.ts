@@ -1,6 +1,7 @@
 import type { Logger } from "winston";
 import type { ContainerRuntime, ObservedContainer } from "./runtime/runtime.js";
 import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
+import { PodCache } from "./pod-cache.js";
 
 export interface ObserverOptions {
   relistIntervalMs: number;
@@ -10,10 +11,11 @@ export interface ObserverOptions {
 
 /**
  * The agent's view of its containers: a periodic relist diffed per pod, with the engine's event
- * stream only as a hint to relist sooner (the kubelet's PLEG). Changed pods are reported by uid.
+ * stream only as a hint to relist sooner (the kubelet's PLEG). Changed pods are reported by uid;
+ * the relist is kept in `cache`, which pod workers plan on when it is new enough for them.
  */
 export class ContainerObserver {
-  private byPod = new Map<string, ObservedContainer[]>();
+  readonly cache = new PodCache();
   private fingerprints = new Map<string, string>();
   private listeners: ((podUid: string) => void)[] = [];
   private relistTimer?: NodeJS.Timeout;
@@ -22,10 +24,11 @@ export class ContainerObserver {
   private engineDown = false;
   private stopped = false;
   private relisting?: Promise<boolean>;
+  private queued?: Promise<boolean>;
   lastRelistOk?: Date;
 
   constructor(
-    private readonly runtime: ContainerRuntime,
+    private readonly runtime: Pick<ContainerRuntime, "list" | "events">,
     private readonly node: string,
     private readonly logger: Logger,
     private readonly options: ObserverOptions,
@@ -51,34 +54,52 @@ export class ContainerObserver {
   }
 
   containersOf(podUid: string): readonly ObservedContainer[] {
-    return this.byPod.get(podUid) ?? [];
+    return this.cache.containersOf(podUid);
   }
 
   podUids(): string[] {
-    return [...this.byPod.keys()];
+    return this.cache.podUids();
   }
 
   engineReachable(): boolean {
     return !this.engineDown;
   }
 
-  /** Relists now (joining one already under way); false when the engine did not answer. */
+  /**
+   * Relists now; false when the engine did not answer. While one is under way, another follows
+   * it (one for all who ask meanwhile): what prompted the call, an event say, may have happened
+   * after the engine answered the one under way, and pod workers plan on what the relist saw.
+   */
   relist(): Promise<boolean> {
-    if (this.relisting) return this.relisting;
+    if (this.queued) return this.queued;
+    if (!this.relisting) return this.beginRelist();
+    this.queued = this.relisting.then(() => {
+      this.queued = undefined;
+      return this.beginRelist();
+    });
+    return this.queued;
+  }
+
+  private beginRelist(): Promise<boolean> {
     const started = performance.now();
-    this.relisting = this.doRelist().then((ok) => {
+    const relisting = this.doRelist().then((ok) => {
       this.options.onRelisted?.((performance.now() - started) / 1000, ok);
       return ok;
     });
-    void this.relisting.finally(() => (this.relisting = undefined));
-    return this.relisting;
+    this.relisting = relisting;
+    void relisting.finally(() => {
+      if (this.relisting === relisting) this.relisting = undefined;
+    });
+    return relisting;
   }
 
   private async doRelist(): Promise<boolean> {
     let containers: ObservedContainer[];
+    const at = this.cache.tick();
     try {
       containers = await withDeadline(this.runtime.list({ node: this.node }), ENGINE_DEADLINE_MS);
     } catch (err) {
+      this.cache.listingFailed();
       if (!this.engineDown) {
         this.engineDown = true;
         this.logger.error("container engine unreachable; pods keep their last known state", {
@@ -102,7 +123,7 @@ export class ContainerObserver {
       if (this.fingerprints.get(uid) !== print) changed.add(uid);
     }
     for (const uid of this.fingerprints.keys()) if (!next.has(uid)) changed.add(uid);
-    this.byPod = next;
+    this.cache.update(at, next);
     this.fingerprints = nextPrints;
     for (const uid of changed) for (const l of this.listeners) l(uid);
     return true;

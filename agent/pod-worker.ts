@@ -8,14 +8,18 @@ import { planPod, type ContainerFailure, type Step } from "./planner.js";
 import { buildPodView } from "./pod-status.js";
 import type { ContainerWaiting, StepExecutor } from "./step-executor.js";
 import type { ProbedContainer, ProbeManager } from "./probes/index.js";
+import type { PodCache } from "./pod-cache.js";
 
 export interface PodWorkerDeps {
   node: string;
   hostIP: string;
   logger: Logger;
-  backoff: BackoffTracker;
-  executor: StepExecutor;
-  probes: ProbeManager;
+  backoff: Pick<BackoffTracker, "delayMs">;
+  executor: Pick<StepExecutor, "execute">;
+  probes: Pick<ProbeManager, "sync" | "status">;
+  /** The observer's relist, planned on when it is new enough (see PodCache.newerThan). */
+  cache: Pick<PodCache, "tick" | "newerThan" | "acted">;
+  /** The pod's containers now, when the cache is older than what the worker must see. */
   listContainers(podUid: string): Promise<ObservedContainer[]>;
   desired(podUid: string): DesiredPod | undefined;
   /** False while a source could not be read: a pod nobody claims may be one it would claim. */
@@ -34,9 +38,11 @@ const RETRY_AFTER_ERROR_MS = 2000;
 const MAX_ROUNDS = 8;
 
 /**
- * One serial worker per pod: actions on one pod never race, and every round plans on a fresh
- * listing taken after the previous round's actions, never on older state. A sync requested while
- * one runs only marks the worker dirty: the newest desired state is read at the next round.
+ * One serial worker per pod: actions on one pod never race, and every round plans on a listing
+ * requested after the previous round's actions and after the listing the worker last planned on,
+ * never on older state: the observer's relist when it is that new (the steady state: a periodic
+ * resync costs no engine call), else one of its own. A sync requested while one runs only marks
+ * the worker dirty: the newest desired state is read at the next round.
  */
 export class PodWorker {
   private dirty = false;
@@ -47,7 +53,9 @@ export class PodWorker {
   private backoffUntil = new Map<string, number>();
   /** What a step still running says a container waits for (an image pull); only while it runs. */
   private readonly inProgress = new Map<string, ContainerWaiting>();
-  private observed: ObservedContainer[] = [];
+  private observed: readonly ObservedContainer[] = [];
+  /** The cache tick of the listing `observed` came from. */
+  private observedAt = 0;
   private view?: Pod;
   private readonly firstSeen = new Date();
   /** The spec while the pod was wanted: a pod being removed still runs its preStop hooks. */
@@ -93,7 +101,7 @@ export class PodWorker {
   private async syncOnce(): Promise<void> {
     const { deps, uid } = this;
     try {
-      this.observed = await deps.listContainers(uid);
+      await this.observe();
     } catch (err) {
       deps.logger.warn("cannot list the pod's containers; will retry", {
         podUid: uid,
@@ -126,6 +134,8 @@ export class PodWorker {
     );
     const actions = steps.filter((s) => s.kind !== "wait");
     const outcome = await this.execute(desired, actions);
+    // Even a failed step may have changed something (created, then failed to start).
+    if (actions.length > 0) deps.cache.acted(uid);
     this.updateView(desired, now);
     if (outcome === "finished") {
       this.finished = true;
@@ -137,6 +147,18 @@ export class PodWorker {
     else if (actions.length > 0) this.dirty = true;
     const nextWake = Math.min(...this.backoffUntil.values());
     if (Number.isFinite(nextWake)) this.schedule(Math.max(0, nextWake - Date.now()));
+  }
+
+  private async observe(): Promise<void> {
+    const cached = this.deps.cache.newerThan(this.uid, this.observedAt);
+    if (cached) {
+      this.observed = cached.containers;
+      this.observedAt = cached.at;
+      return;
+    }
+    const at = this.deps.cache.tick();
+    this.observed = await this.deps.listContainers(this.uid);
+    this.observedAt = at;
   }
 
   /** The latest attempt of each desired container, when it runs: what the probes watch. */
