@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -161,6 +162,47 @@ describe("agent local API", () => {
     await writeFile(path, "someone's notes\n");
     await assert.rejects(startLocalApi(path, view), { reason: "NotASocket" });
     assert.equal(await readFile(path, "utf8"), "someone's notes\n");
+  });
+
+  it("loads gRPC on the first connection, which it then serves", async () => {
+    const socket = join(dir, "lazy.sock");
+    // An agent of its own: this process has grpc-js loaded already, for the client.
+    const serverModule = new URL("../../agent/local-api/server.ts", import.meta.url).href;
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `import { createRequire } from "node:module";
+         import { createInterface } from "node:readline";
+         const { startLocalApi } = await import(${JSON.stringify(serverModule)});
+         const grpcLoaded = () =>
+           Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes("/@grpc/grpc-js/"));
+         const view = { nodeName: "lazy", pods: () => [], manifestProblems: () => [] };
+         const api = await startLocalApi(${JSON.stringify(socket)}, view);
+         console.log(grpcLoaded());
+         for await (const line of createInterface({ input: process.stdin })) console.log(grpcLoaded());
+         await api.close();`,
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    try {
+      assert.equal((await lines.next()).value, "false", "grpc-js is not loaded at start");
+      assert.deepEqual(await listNodePods(socket), {
+        nodeName: "lazy",
+        pods: [],
+        manifestProblems: [],
+      });
+      child.stdin.write("again\n");
+      assert.equal((await lines.next()).value, "true", "the first call loaded grpc-js");
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.stdin.end();
+      await exited;
+    }
   });
 
   describe("logs", () => {
