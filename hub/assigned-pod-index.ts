@@ -11,7 +11,7 @@ import type { PodObject, Store, WatchEvent } from "./store/index.js";
 interface Entry {
   node: string;
   pod: AssignedPod;
-  /** The pod as its node is sent it, as one string: equal strings, nothing to send. */
+  /** What its node is sent of the pod, as one short string: equal strings, nothing to send. */
   seen: string;
 }
 
@@ -86,9 +86,11 @@ export class AssignedPodIndex {
       annotations: pod.metadata.annotations ?? {},
       spec: pod.spec ?? { containers: [] },
     };
-    // Key order may differ between two writes of the same content; that costs one needless
-    // look at the node's pods (the session's own diff then finds nothing), never a missed one.
-    const seen = JSON.stringify(assigned);
+    // The store bumps a pod's generation whenever its spec changes, so a status report is
+    // told apart without serialising the spec. Key order may differ between two writes of the
+    // same labels; that costs one needless look at the node's pods (the session's own diff
+    // then finds nothing), never a missed one.
+    const seen = `${pod.metadata.generation ?? 0} ${JSON.stringify(assigned.labels)} ${JSON.stringify(assigned.annotations)}`;
     const before = this.entries.get(uid);
     if (before?.seen === seen && before.node === node) return before;
     if (before) this.byNode.get(before.node)?.delete(uid);
