@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { ObjectReference } from "kubernetes-types/core/v1.js";
 import { EventCorrelator } from "./event-correlator.js";
 import type { EventObject, Store } from "./store/index.js";
@@ -83,7 +83,8 @@ function newEvent(
     apiVersion: "v1",
     kind: "Event",
     metadata: {
-      name: `${involved.name}.${randomBytes(8).toString("hex")}`,
+      // 60 random bits (a v4 uuid's first 16 digits); randomUUID draws from a cached pool.
+      name: `${involved.name}.${randomUUID().replaceAll("-", "").slice(0, 16)}`,
       namespace: involved.namespace || "default",
     },
     involvedObject: involved,
