@@ -5,6 +5,7 @@
 // pods are terminating on each node, which a reconnecting agent's Hello settles.
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { AssignedPod } from "../proto/hub-agent-frames.js";
+import { setPodHash } from "./gateway/pod-set-diff.js";
 import { isMirrorPod } from "./pod-termination.js";
 import type { PodObject, Store, WatchEvent } from "./store/index.js";
 
@@ -94,6 +95,7 @@ export class AssignedPodIndex {
     const before = this.entries.get(uid);
     if (before?.seen === seen && before.node === node) return before;
     if (before) this.byNode.get(before.node)?.delete(uid);
+    setPodHash(assigned, seen);
     const entry = { node, pod: assigned, seen };
     this.entries.set(uid, entry);
     let onNode = this.byNode.get(node);

@@ -22,6 +22,14 @@ const hashes = new WeakMap<AssignedPod, string>();
  * third of a second for a 10 000-node rollout): pods come from the store's JSON, whose key order
  * a write keeps, and equal content in another key order only costs a needless upsert.
  */
+/**
+ * Lets a source that already has a cheap key for a pod's content hand it over, so the pod is
+ * never serialised here. The key only needs to differ between two contents of the same uid.
+ */
+export function setPodHash(pod: AssignedPod, key: string): void {
+  hashes.set(pod, key);
+}
+
 export function podHash(pod: AssignedPod): string {
   let hash = hashes.get(pod);
   if (hash === undefined) {
