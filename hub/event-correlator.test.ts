@@ -25,7 +25,9 @@ const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
 describe("EventCorrelator", () => {
   it("records nine similar events as they are, then combines the rest into one counted event", () => {
     const c = new EventCorrelator();
-    const out = Array.from({ length: 25 }, (_, i) => c.correlate(event(`Created pod: p${i}`), at(i)));
+    const out = Array.from({ length: 25 }, (_, i) =>
+      c.correlate(event(`Created pod: p${i}`), at(i)),
+    );
     const names = new Set(out.map((e) => e.metadata.name));
     assert.equal(names.size, 10);
     for (const e of out.slice(0, 9)) assert.equal(e.count, 1);
