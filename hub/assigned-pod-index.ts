@@ -5,13 +5,14 @@
 // pods are terminating on each node, which a reconnecting agent's Hello settles.
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { AssignedPod } from "../proto/hub-agent-frames.js";
+import { setPodHash } from "./gateway/pod-set-diff.js";
 import { isMirrorPod } from "./pod-termination.js";
 import type { PodObject, Store, WatchEvent } from "./store/index.js";
 
 interface Entry {
   node: string;
   pod: AssignedPod;
-  /** The pod as its node is sent it, as one string: equal strings, nothing to send. */
+  /** What its node is sent of the pod, as one short string: equal strings, nothing to send. */
   seen: string;
 }
 
@@ -86,12 +87,15 @@ export class AssignedPodIndex {
       annotations: pod.metadata.annotations ?? {},
       spec: pod.spec ?? { containers: [] },
     };
-    // Key order may differ between two writes of the same content; that costs one needless
-    // look at the node's pods (the session's own diff then finds nothing), never a missed one.
-    const seen = JSON.stringify(assigned);
+    // The store bumps a pod's generation whenever its spec changes, so a status report is
+    // told apart without serialising the spec. Key order may differ between two writes of the
+    // same labels; that costs one needless look at the node's pods (the session's own diff
+    // then finds nothing), never a missed one.
+    const seen = `${pod.metadata.generation ?? 0} ${JSON.stringify(assigned.labels)} ${JSON.stringify(assigned.annotations)}`;
     const before = this.entries.get(uid);
     if (before?.seen === seen && before.node === node) return before;
     if (before) this.byNode.get(before.node)?.delete(uid);
+    setPodHash(assigned, seen);
     const entry = { node, pod: assigned, seen };
     this.entries.set(uid, entry);
     let onNode = this.byNode.get(node);

@@ -3,7 +3,7 @@ import type { Node, ObjectReference, Pod } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import { daemonPodPlacement, withDefaultDaemonSetTolerations } from "../placement/index.js";
 import { canonicalJson } from "../../agent/pods/spec-hash.js";
-import { recordEvent } from "../events.js";
+import { EventRecorder } from "../events.js";
 import type { KubeObject, Store } from "../store/index.js";
 import { revisionData } from "./revision-data.js";
 import { planDaemonSet, type DaemonSetAction } from "./daemonset-plan.js";
@@ -34,6 +34,7 @@ export class DaemonSetController {
   /** Every sync reads all nodes and its DaemonSet's pods: from memory, not from the store. */
   private readonly nodes: ObjectCache<Node & KubeObject>;
   private readonly pods: ObjectCache<Pod & KubeObject>;
+  private readonly events: EventRecorder;
 
   constructor(
     private readonly store: Store,
@@ -42,6 +43,7 @@ export class DaemonSetController {
     /** Told how long each DaemonSet sync took, for the hub's metrics. */
     observeSync: (seconds: number) => void = () => {},
   ) {
+    this.events = new EventRecorder(store, COMPONENT);
     this.queue = new WorkQueue(
       (key) => {
         const started = performance.now();
@@ -148,9 +150,11 @@ export class DaemonSetController {
     const planned = performance.now() - started;
     const actions = this.pacedFailedPods(ds, plan.actions);
     const newPod = podMaker(ds, hash);
-    this.store.transaction(() => {
-      for (const action of actions) this.apply(ds, hash, newPod, revisions, action);
-    });
+    this.store.transaction(() =>
+      this.events.batch(() => {
+        for (const action of actions) this.apply(ds, hash, newPod, revisions, action);
+      }),
+    );
     if (actions.length > 0) {
       // One line per sync: a rollout over ten thousand nodes is not ten thousand lines (each pod
       // has its event, and its own line at debug level).
@@ -217,13 +221,11 @@ export class DaemonSetController {
         (n) => !!this.store.get("Pod", namespace, n),
       );
       const pod = this.store.create(newPod(name, action.nodeName));
-      recordEvent(
-        this.store,
+      this.events.record(
         ref,
         "Normal",
         "SuccessfulCreate",
         `Created pod: ${pod.metadata?.name} on node ${action.nodeName} (${step ?? revision(hash)})`,
-        COMPONENT,
       );
       if (!this.logger.isDebugEnabled()) return;
       this.logger.debug("created pod", {
@@ -238,13 +240,11 @@ export class DaemonSetController {
     const node = action.pod.spec?.nodeName;
     this.deletePod(action.pod, action.reason);
     const why = step ? `${step}: ${action.reason}` : action.reason;
-    recordEvent(
-      this.store,
+    this.events.record(
       ref,
       "Normal",
       "SuccessfulDelete",
       `Deleted pod: ${action.pod.metadata?.name} on node ${node} (${why})`,
-      COMPONENT,
     );
     if (!this.logger.isDebugEnabled()) return;
     this.logger.debug("deleted pod", {

@@ -65,8 +65,9 @@ export interface Store {
   ): { items: T[]; resourceVersion: string };
   /**
    * Calls `listener` for each committed change to `kind`, in resourceVersion order, after the
-   * write's transaction commits. Returns the function that stops the watch. Listeners get their
-   * own copy of each object and may write to the store.
+   * write's transaction commits. Returns the function that stops the watch. Listeners share one
+   * copy of each object, which they must not change (caches keep it as it is); they may write
+   * to the store.
    */
   watch<T extends KubeObject>(
     kind: Kind,

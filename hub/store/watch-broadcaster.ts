@@ -8,7 +8,10 @@ import { InvalidError, ResourceExpiredError } from "./errors.js";
 import type { Kind, KubeObject } from "./object-meta.js";
 import type { WatchEvent, WatchEventType } from "./store.js";
 
-/** A committed change. The object stays serialised: each listener parses its own copy. */
+/**
+ * A committed change. The object stays serialised (history holds strings, not object graphs);
+ * it is parsed once per delivery, and that one copy is shared by every watcher.
+ */
 export interface CommittedChange {
   type: WatchEventType;
   kind: Kind;
@@ -20,7 +23,7 @@ interface Watcher {
   kind: Kind;
   /** Changes at or below this version were already seen (listed or replayed). */
   afterVersion: number;
-  deliver: (change: CommittedChange) => void;
+  deliver: (change: CommittedChange, object: unknown) => void;
 }
 
 export class WatchBroadcaster {
@@ -55,9 +58,12 @@ export class WatchBroadcaster {
     const watcher: Watcher = {
       kind,
       afterVersion: this.latestCommitted,
-      deliver: (change) => {
-        const object: T = JSON.parse(change.json);
-        listener({ type: change.type, object, resourceVersion: String(change.resourceVersion) });
+      deliver: (change, object) => {
+        listener({
+          type: change.type,
+          object: object as T,
+          resourceVersion: String(change.resourceVersion),
+        });
       },
     };
     // Copied before anything is delivered: a listener writing during the replay changes history.
@@ -93,9 +99,10 @@ export class WatchBroadcaster {
       for (let i = 0; i < this.queue.length; i++) {
         const change = this.queue[i]!;
         this.remember(change);
+        const parsed = parseOnce(change);
         for (const watcher of [...this.watchers]) {
           // A watcher stopped by an earlier listener of this same change must not hear it.
-          if (this.watchers.has(watcher)) this.deliverTo(watcher, change);
+          if (this.watchers.has(watcher)) this.deliverTo(watcher, change, parsed);
         }
       }
     } finally {
@@ -114,7 +121,7 @@ export class WatchBroadcaster {
     this.delivering = true;
     try {
       for (const change of backlog) {
-        if (this.watchers.has(watcher)) this.deliverTo(watcher, change);
+        if (this.watchers.has(watcher)) this.deliverTo(watcher, change, parseOnce(change));
       }
     } finally {
       this.delivering = wasDelivering;
@@ -122,11 +129,11 @@ export class WatchBroadcaster {
     this.drain();
   }
 
-  private deliverTo(watcher: Watcher, change: CommittedChange): void {
+  private deliverTo(watcher: Watcher, change: CommittedChange, parsed: () => unknown): void {
     if (change.kind !== watcher.kind || change.resourceVersion <= watcher.afterVersion) return;
     watcher.afterVersion = change.resourceVersion;
     try {
-      watcher.deliver(change);
+      watcher.deliver(change, parsed());
     } catch (error) {
       // The write is committed; a failing listener must neither undo it nor starve the others.
       this.onListenerError(error);
@@ -168,4 +175,10 @@ export class WatchBroadcaster {
       yield this.history[(this.oldest + i) % this.history.length]!;
     }
   }
+}
+
+/** The change's object, parsed when a watcher first needs it and then shared. */
+function parseOnce(change: CommittedChange): () => unknown {
+  let object: unknown;
+  return () => (object ??= JSON.parse(change.json));
 }
