@@ -6,7 +6,6 @@
 // anything outside.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import {
   lstat,
@@ -21,6 +20,7 @@ import {
 } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import {
   DEFAULT_HOST_PATH_POLICY,
   isHostPathError,
@@ -134,33 +134,61 @@ describe("hostPath escapes", () => {
    * directory made and removed each time, or (`move`) one directory moved aside and back, so
    * that it outlives the flips and a pin of it can succeed.
    */
-  const startSwapper = async (how: "remove" | "move"): Promise<ChildProcess> => {
+  // The swapper is a thread of its own, flipping `swap` as fast as it can: a directory, nothing,
+  // a link to the outside, nothing. Asked to hold, it leaves the directory in place until told to
+  // go on, so a test can pace it by attempt count instead of leaving every outcome to the
+  // scheduler (under load a free-running swapper can win every race).
+  const SWAP = 0;
+  const HOLD = 1;
+  const STOP = 2;
+  const startSwapper = async (how: "remove" | "move") => {
     const away = `${R}/swap.away`;
     if (how === "move") await mkdir(away, { recursive: true });
-    const swapper = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const fs = require("node:fs");
-         const [swap, out, away, how] = process.argv.slice(1);
-         // The resolver itself may create the directory (type ""), so each step may find it done.
-         const step = (fn) => { try { fn(); } catch {} };
-         const end = Date.now() + 30000;
-         while (Date.now() < end) {
-           if (how === "move") step(() => fs.renameSync(away, swap));
-           else step(() => fs.mkdirSync(swap));
-           if (how === "move") step(() => fs.renameSync(swap, away));
-           else step(() => fs.rmdirSync(swap));
-           step(() => fs.symlinkSync(out, swap));
-           step(() => fs.unlinkSync(swap));
-         }`,
-        `${R}/swap`,
-        O,
-        away,
-        how,
-      ],
-      { stdio: "ignore" },
+    // [0]: the mode asked for; [1]: the mode the swapper is in.
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(
+      `const fs = require("node:fs");
+       const { workerData: { swap, out, away, how, control } } = require("node:worker_threads");
+       const [SWAP, HOLD, STOP] = [${SWAP}, ${HOLD}, ${STOP}];
+       // The resolver itself may create the directory (type ""), so each step may find it done.
+       const step = (fn) => { try { fn(); } catch {} };
+       const place = () => how === "move" ? step(() => fs.renameSync(away, swap)) : step(() => fs.mkdirSync(swap));
+       const end = Date.now() + 120000;
+       for (let mode; (mode = Atomics.load(control, 0)) !== STOP && Date.now() < end; ) {
+         place();
+         if (mode === HOLD) {
+           Atomics.store(control, 1, HOLD);
+           Atomics.wait(control, 0, HOLD);
+           Atomics.store(control, 1, SWAP);
+         }
+         if (how === "move") step(() => fs.renameSync(swap, away));
+         else step(() => fs.rmdirSync(swap));
+         step(() => fs.symlinkSync(out, swap));
+         step(() => fs.unlinkSync(swap));
+       }`,
+      { eval: true, workerData: { swap: `${R}/swap`, out: O, away, how, control } },
     );
+    let running = true;
+    worker.once("exit", () => (running = false));
+    const setMode = (mode: number) => {
+      Atomics.store(control, 0, mode);
+      Atomics.notify(control, 0);
+    };
+    const swapper = {
+      get running() {
+        return running;
+      },
+      /** Leaves the directory in place until `resume`. */
+      hold: async () => {
+        setMode(HOLD);
+        await waitFor(() => Atomics.load(control, 1) === HOLD, { what: "the swapper to hold" });
+      },
+      resume: () => setMode(SWAP),
+      stop: async () => {
+        setMode(STOP);
+        await worker.terminate();
+      },
+    };
     await waitFor(
       () =>
         lstat(`${R}/swap`).then(
@@ -189,10 +217,10 @@ describe("hostPath escapes", () => {
       t.diagnostic(
         `swap race: ${tried - before} resolutions, ${inside} inside the root, ${refused - refusedBefore} refused`,
       );
-      assert.equal(swapper.exitCode, null, "the swapper kept swapping throughout");
+      assert.ok(swapper.running, "the swapper kept swapping throughout");
       assert.ok(refused > refusedBefore, "the race was real: some resolutions met the link");
     } finally {
-      swapper.kill("SIGKILL");
+      await swapper.stop();
     }
   });
 
@@ -241,24 +269,30 @@ describe("hostPath escapes", () => {
     let pinned = 0;
     const refusedBefore = refused;
     try {
-      // Most attempts meet a flip; go on until a few pins got through, within a bound.
-      for (let i = 0; i < 10_000 && (i < 500 || pinned < 10); i++) {
-        const source = await attempt(`${R}/swap`, "Directory", false);
-        if (source === undefined) continue;
+      // Most attempts race the swapper; every 20th finds the directory held in place, so that
+      // some pins are made however the scheduler favours the swapper.
+      for (let i = 0; i < 2000; i++) {
+        const held = i % 20 === 0;
+        if (held) await swapper.hold();
         try {
+          const source = await attempt(`${R}/swap`, "Directory", false);
+          if (source === undefined) continue;
           const point = await pins.pin(source, "race", "volumes/swap");
           pinned++;
           assert.ok(!existsSync(`${point}/secret`), "the pin shows the outside directory");
         } catch (error) {
           if (!(error instanceof PathChangedError)) throw error;
           refused++;
+        } finally {
+          if (held) swapper.resume();
         }
       }
       t.diagnostic(`pin race: ${pinned} pinned inside, ${refused - refusedBefore} refused`);
-      assert.equal(swapper.exitCode, null, "the swapper kept swapping throughout");
-      assert.ok(pinned > 0, "the race was real: some pins were made");
+      assert.ok(swapper.running, "the swapper kept swapping throughout");
+      assert.ok(refused > refusedBefore, "the race was real: some attempts met a flip");
+      assert.ok(pinned > 0, "some pins were made");
     } finally {
-      swapper.kill("SIGKILL");
+      await swapper.stop();
       await pins.unpinPod("race");
     }
   });
