@@ -39,8 +39,11 @@ for (const liveRestore of [true, false]) {
     const pods = async () =>
       (JSON.parse(await hub.cli("get", "pods", "-o", "json")) as { items: Pod[] }).items;
 
-    /** Every pod Running and Ready at the hub; pod name → its restart count. */
-    const settled = async (what: string) => {
+    /**
+     * Every pod Running and Ready at the hub, its status naming the container in `containers`
+     * when given (so that statuses from before an outage do not pass); pod uid → restart count.
+     */
+    const settled = async (what: string, containers?: Map<string, Running>) => {
       const found = await waitFor(pods, {
         timeoutMs: 90_000,
         what,
@@ -49,7 +52,10 @@ for (const liveRestore of [true, false]) {
           all.every(
             (p) =>
               p.status?.phase === "Running" &&
-              p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+              p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") &&
+              (containers === undefined ||
+                p.status.containerStatuses?.[0]?.containerID ===
+                  `docker://${containers.get(p.metadata?.name ?? "")?.id}`),
           ),
       });
       return new Map(
@@ -129,13 +135,13 @@ for (const liveRestore of [true, false]) {
           timeoutMs: 60_000,
           what: "the agent to see the engine again",
         });
-        const restartsAfter = await settled("pods running again after the restart");
+        const after = await waitFor(running, { timeoutMs: 60_000, what: "one container per pod" });
+        const restartsAfter = await settled("the hub to report the containers running now", after);
         assert.deepEqual(
           [...restartsAfter.keys()].sort(),
           [...restartsBefore.keys()].sort(),
           "the same pods (by uid): none lost or recreated",
         );
-        const after = await waitFor(running, { timeoutMs: 60_000, what: "one container per pod" });
         if (liveRestore) {
           assert.deepEqual(after, before, "the same containers and processes");
           assert.deepEqual([...restartsAfter.values()], [0, 0, 0], "no restart");
