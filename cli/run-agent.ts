@@ -3,8 +3,8 @@ import { Agent } from "../agent/agent.js";
 import { ConfigError, loadAgentConfig } from "../agent/config.js";
 import { createLogger } from "../agent/logger.js";
 import { DockerRuntime } from "../agent/runtime/docker-runtime.js";
-import { serviceNotifier } from "../agent/sd-notify.js";
 import type { AgentFlags } from "./agent-command.js";
+import { runService } from "./run-service.js";
 
 export async function runAgent(flags: AgentFlags): Promise<void> {
   let config;
@@ -34,24 +34,18 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
   }
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
   const agent = new Agent(config, new DockerRuntime({ socketPath: config.dockerSocket }), logger);
-  const systemd = await serviceNotifier(logger);
-  const shutdown = (signal: string) => {
-    logger.info("agent stopping; containers keep running", { signal });
-    systemd.stopping();
-    void agent.stop().finally(() => process.exit(0));
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  try {
-    await agent.start();
-    await agent.staticPodsReconciled();
-    logger.info("static pods reconciled", { pods: agent.pods().length });
-    systemd.ready(`static pods reconciled; ${agent.pods().length} pods`);
-  } catch (err) {
-    logger.error("agent failed to start", {
-      error: err instanceof Error ? err.message : String(err),
-    });
-    await agent.stop().catch(() => undefined);
-    process.exit(1);
-  }
+  await runService(
+    "agent",
+    {
+      start: async () => {
+        await agent.start();
+        await agent.staticPodsReconciled();
+        logger.info("static pods reconciled", { pods: agent.pods().length });
+        return `static pods reconciled; ${agent.pods().length} pods`;
+      },
+      stop: () => agent.stop(),
+    },
+    logger,
+    "agent stopping; containers keep running",
+  );
 }
