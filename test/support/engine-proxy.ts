@@ -11,7 +11,7 @@ export function requestKind(method: string, url: string): string {
   const p = url
     .replace(/\?.*$/, "")
     .replace(/^\/v[\d.]+\//, "/")
-    .replace(/\/(containers|exec)\/[^/]+/, "/$1/{id}");
+    .replace(/\/(containers|exec)\/(?!json$)[^/]+/, "/$1/{id}");
   return `${method} ${p}`;
 }
 
