@@ -108,7 +108,7 @@ export class Agent implements NodePodsView {
     });
     this.sampler = new NodeSampler(config.dockerDataRoot);
     this.monitor = new NodeMonitor({
-      runtime,
+      runtimeProblem: () => this.observer.engineProblem(),
       sampler: this.sampler,
       collector: new PodUsageCollector(new ContainerCgroups(), runtime),
       podContainers: () =>

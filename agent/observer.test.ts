@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import winston from "winston";
 import { ContainerObserver } from "./observer.js";
 import type { ObservedContainer } from "./runtime/runtime.js";
+import { waitFor } from "../test/support/wait.js";
 
 /** An engine whose lists answer only when the test says, in order. */
 function slowEngine() {
@@ -54,5 +55,42 @@ describe("ContainerObserver.relist", () => {
     );
     await turn();
     assert.equal(engine.pending.length, 2, "nothing more once nobody asks");
+  });
+});
+
+describe("ContainerObserver.engineProblem", () => {
+  const logger = winston.createLogger({ silent: true });
+
+  it("is the last relist's failure until one succeeds", async () => {
+    let answer: () => Promise<ObservedContainer[]> = () =>
+      Promise.reject(new Error("connect ENOENT /var/run/docker.sock"));
+    const observer = new ContainerObserver(
+      { list: () => answer(), events: () => {} },
+      "n1",
+      logger,
+      { relistIntervalMs: 60_000 },
+    );
+    assert.equal(observer.engineProblem(), undefined, "no relist yet: nothing known against it");
+    assert.equal(await observer.relist(), false);
+    assert.equal(observer.engineProblem(), "connect ENOENT /var/run/docker.sock");
+    answer = () => Promise.resolve([]);
+    assert.equal(await observer.relist(), true);
+    assert.equal(observer.engineProblem(), undefined);
+  });
+
+  it("counts a relist waiting past the health deadline as an engine that is down", async () => {
+    const engine = slowEngine();
+    const observer = new ContainerObserver(engine.runtime, "n1", logger, {
+      relistIntervalMs: 60_000,
+      healthDeadlineMs: 1,
+    });
+    const relisting = observer.relist();
+    const problem = await waitFor(() => observer.engineProblem(), {
+      what: "the hung relist to count",
+    });
+    assert.equal(problem, "container engine did not answer within 0.001 s");
+    engine.pending[0]!([]);
+    assert.equal(await relisting, true);
+    assert.equal(observer.engineProblem(), undefined);
   });
 });

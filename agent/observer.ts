@@ -5,6 +5,8 @@ import { PodCache } from "./pod-cache.js";
 
 export interface ObserverOptions {
   relistIntervalMs: number;
+  /** A relist waiting longer than this on the engine counts it as down, as a gone one (5 s). */
+  healthDeadlineMs?: number;
   /** Told how long each relist took and whether the engine answered, for the agent's metrics. */
   onRelisted?: (seconds: number, ok: boolean) => void;
 }
@@ -22,6 +24,10 @@ export class ContainerObserver {
   private eventsAbort?: AbortController;
   private eventsRetryMs = 1000;
   private engineDown = false;
+  /** Why the last relist failed, while the engine is down. */
+  private engineError?: string;
+  /** When the relist under way asked the engine (performance.now()). */
+  private listingSince?: number;
   private stopped = false;
   private relisting?: Promise<boolean>;
   private queued?: Promise<boolean>;
@@ -66,6 +72,19 @@ export class ContainerObserver {
   }
 
   /**
+   * Why the engine counts as down, or undefined while it answers: the last relist failed, or the
+   * one under way has waited on the engine longer than the health deadline (a hung engine). The
+   * relists every few seconds are the runtime's health check; it needs no call of its own.
+   */
+  engineProblem(): string | undefined {
+    if (this.engineDown) return this.engineError;
+    const deadlineMs = this.options.healthDeadlineMs ?? 5000;
+    const waited = this.listingSince === undefined ? 0 : performance.now() - this.listingSince;
+    if (waited > deadlineMs) return `container engine did not answer within ${deadlineMs / 1000} s`;
+    return undefined;
+  }
+
+  /**
    * Relists now; false when the engine did not answer. While one is under way, another follows
    * it (one for all who ask meanwhile): what prompted the call, an event say, may have happened
    * after the engine answered the one under way, and pod workers plan on what the relist saw.
@@ -96,10 +115,12 @@ export class ContainerObserver {
   private async doRelist(): Promise<boolean> {
     let containers: ObservedContainer[];
     const at = this.cache.tick();
+    this.listingSince = performance.now();
     try {
       containers = await withDeadline(this.runtime.list({ node: this.node }), ENGINE_DEADLINE_MS);
     } catch (err) {
       this.cache.listingFailed();
+      this.engineError = err instanceof Error ? err.message : String(err);
       if (!this.engineDown) {
         this.engineDown = true;
         this.logger.error("container engine unreachable; pods keep their last known state", {
@@ -107,6 +128,8 @@ export class ContainerObserver {
         });
       }
       return false;
+    } finally {
+      this.listingSince = undefined;
     }
     if (this.engineDown) {
       this.engineDown = false;

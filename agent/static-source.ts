@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { watch, type FSWatcher } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readFileSync, watch, type FSWatcher } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "winston";
 import type { DesiredPod } from "./pods/desired-pod.js";
@@ -187,7 +187,9 @@ export class StaticPodSource {
   private async readFile(file: string, before: FileState | undefined): Promise<FileState> {
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      // Read synchronously: a manifest is a small local file, read again on every rescan (5 s),
+      // and the thread pool's open, fstat, read and close cost each file four wakes of the agent.
+      text = readFileSync(file, "utf8");
     } catch (err) {
       return { text: "", pod: before?.pod, problem: `cannot read file: ${String(err)}` };
     }

@@ -1,18 +1,14 @@
-// The node's own loop: on each tick it samples the node and its pods' containers, checks that the
-// engine answers, and derives the conditions. Conditions that change are pushed at once; usage
+// The node's own loop: on each tick it samples the node and its pods' containers, asks whether
+// the engine answers (the observer's relists tell), and derives the conditions. Conditions that change are pushed at once; usage
 // goes out every tick as a small delta.
 import type { NodeCondition } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import type { NodeUsage, PodUsage } from "../../proto/hub-agent-frames.js";
-import { withDeadline } from "../deadline.js";
-import type { ContainerRuntime, ObservedContainer } from "../runtime/runtime.js";
+import type { ObservedContainer } from "../runtime/runtime.js";
 import { conditionsChanged, nodeConditions } from "./node-conditions.js";
 import type { NodeSample, NodeSampler } from "./node-sampler.js";
 import type { PodUsageCollector } from "./pod-usage.js";
 import type { PressureSignal } from "./thresholds.js";
-
-/** An engine slower than this to say its version is taken as down (Ready=False). */
-const RUNTIME_HEALTH_DEADLINE_MS = 5000;
 
 /** Ready that is not True, or a pressure that is. */
 function isUnhealthy(c: NodeCondition): boolean {
@@ -27,7 +23,8 @@ export interface UsageSample {
 }
 
 export interface NodeMonitorOptions {
-  runtime: ContainerRuntime;
+  /** Why the container engine counts as down (Ready=False), or undefined while it answers. */
+  runtimeProblem: () => string | undefined;
   sampler: NodeSampler;
   collector: PodUsageCollector;
   /** The running containers of each pod on the node, as the observer last saw them. */
@@ -78,11 +75,11 @@ export class NodeMonitor {
   private async sample(): Promise<void> {
     const { logger } = this.opts;
     try {
-      const [node, runtimeProblem, pods] = await Promise.all([
+      const [node, pods] = await Promise.all([
         this.opts.sampler.sample(),
-        this.runtimeProblem(),
         this.opts.collector.collect(this.opts.podContainers()),
       ]);
+      const runtimeProblem = this.opts.runtimeProblem();
       const now = new Date();
       const next = nodeConditions(
         {
@@ -115,15 +112,6 @@ export class NodeMonitor {
       this.opts.onUsage(this.latest);
     } catch (error) {
       logger.warn("sampling the node failed", { error: String(error) });
-    }
-  }
-
-  private async runtimeProblem(): Promise<string | undefined> {
-    try {
-      await withDeadline(this.opts.runtime.version(), RUNTIME_HEALTH_DEADLINE_MS);
-      return undefined;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
     }
   }
 }

@@ -3,7 +3,8 @@
 // fsSize lists every mount, the containers' overlays included). The /proc readers replace
 // systeminformation's currentLoad, which ran `cat /proc/stat` in a shell on every sample, and its
 // mem; they keep its formulas. Each call's cost is in bench/.
-import { readFile, statfs } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { statfs } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 
 export interface NodeSample {
@@ -23,6 +24,15 @@ export interface NodeSample {
   pidAvailable: number;
 }
 
+/**
+ * A /proc file, read synchronously: the kernel makes it on read and never waits on a disk, and
+ * the thread pool's open, fstat, read and close would each wake the agent's loop (as in
+ * container-cgroups.ts).
+ */
+function readProc(file: string): string {
+  return readFileSync(file, "utf8");
+}
+
 /** Interfaces of the engine's own networks: their traffic is pods', and crosses a real one too. */
 const VIRTUAL_INTERFACE = /^(lo|veth.*|docker\d*|br-.*)$/;
 
@@ -33,13 +43,11 @@ export class NodeSampler {
   constructor(private readonly dataRoot: string) {}
 
   async sample(): Promise<NodeSample> {
-    const [cpuCores, mem, fs, network, pids] = await Promise.all([
-      this.cpu(),
-      readFile("/proc/meminfo", "utf8").then(parseMeminfo),
-      this.nodefs(),
-      this.network(),
-      pidFigures(),
-    ]);
+    const fs = await this.nodefs();
+    const cpuCores = this.cpu();
+    const mem = parseMeminfo(readProc("/proc/meminfo"));
+    const network = this.network();
+    const pids = pidFigures();
     return {
       cpuCores,
       memoryTotalBytes: mem.total,
@@ -52,8 +60,8 @@ export class NodeSampler {
   }
 
   /** Cores busy since the previous sample. */
-  private async cpu(): Promise<number> {
-    const now = parseProcStat(await readFile("/proc/stat", "utf8"));
+  private cpu(): number {
+    const now = parseProcStat(readProc("/proc/stat"));
     const last = this.lastCpu;
     this.lastCpu = now;
     if (!last || now.total <= last.total) return 0;
@@ -79,9 +87,9 @@ export class NodeSampler {
    * shell per interface (every pod's veth among them) and blocked the agent for seconds a
    * minute at 20 pods. Same interfaces as before: those with an address, less the virtual ones.
    */
-  private async network() {
+  private network() {
     const addressed = new Set(Object.keys(networkInterfaces()));
-    const own = parseNetDev(await readFile("/proc/net/dev", "utf8")).filter(
+    const own = parseNetDev(readProc("/proc/net/dev")).filter(
       (s) => addressed.has(s.iface) && !VIRTUAL_INTERFACE.test(s.iface),
     );
     const now = {
@@ -153,12 +161,12 @@ export function parseMeminfo(text: string): { total: number; available: number }
 }
 
 /** As the kubelet counts: the pid space is the smaller of pid_max and threads-max, less every task. */
-async function pidFigures(): Promise<{ pidMax: number; pidAvailable: number }> {
-  const [pidMax, threadsMax, loadavg] = await Promise.all([
-    readFile("/proc/sys/kernel/pid_max", "utf8"),
-    readFile("/proc/sys/kernel/threads-max", "utf8"),
-    readFile("/proc/loadavg", "utf8"),
-  ]);
+function pidFigures(): { pidMax: number; pidAvailable: number } {
+  const [pidMax, threadsMax, loadavg] = [
+    readProc("/proc/sys/kernel/pid_max"),
+    readProc("/proc/sys/kernel/threads-max"),
+    readProc("/proc/loadavg"),
+  ];
   const max = Math.min(Number(pidMax), Number(threadsMax));
   const tasks = Number(/\d+\/(\d+)/.exec(loadavg)?.[1] ?? 0);
   return { pidMax: max, pidAvailable: Math.max(0, max - tasks) };

@@ -7,6 +7,7 @@ import type { Logger } from "winston";
 import { packageVersion } from "../../cli/package-version.js";
 import type { ContainerRuntime } from "../runtime/runtime.js";
 import { ContainerProbeState, type ProbeStatus } from "./container-probes.js";
+import { ProbeClock } from "./probe-clock.js";
 import { ProbeLoop } from "./probe-loop.js";
 import type { ProbeResult } from "./probe-result.js";
 import { containerProbes, type ProbeKind, type ProbeSpec } from "./probe-spec.js";
@@ -56,6 +57,8 @@ const UNWATCHED: ProbeStatus = { ready: false, started: false };
 export class ProbeManager {
   private readonly pods = new Map<string, Map<string, Watched>>();
   private readonly slots: Semaphore;
+  /** The loops' one timer: probes due in the same second run on the same wake. */
+  private readonly clock = new ProbeClock();
   private readonly createdAt = Date.now();
   private readonly userAgent = `daemonlet-probe/${packageVersion()}`;
   private readonly runtime: ContainerRuntime;
@@ -127,7 +130,9 @@ export class ProbeManager {
     };
     const key = { podUid, containerName: c.containerName };
     for (const spec of specs) {
-      const loop = new ProbeLoop(spec.periodSeconds * 1000, () => this.runOnce(key, watched, spec));
+      const loop = new ProbeLoop(spec.periodSeconds * 1000, this.clock, () =>
+        this.runOnce(key, watched, spec),
+      );
       watched.loops.set(spec.kind, loop);
       loop.start(this.firstDelayMs(watched, spec));
     }

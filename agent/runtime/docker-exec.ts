@@ -1,20 +1,29 @@
 // The exec part of DockerRuntime, kept apart for its stream handling: run a command in a
-// container, demultiplex its output, read its exit code, and give up at a deadline. Engine
-// errors are thrown as the client raises them; DockerRuntime turns them into RuntimeErrors.
+// container, demultiplex its output, read its exit code (from the engine's event when the
+// event stream is up, else by inspecting the exec), and give up at a deadline. Engine errors are
+// thrown as the client raises them; DockerRuntime turns them into RuntimeErrors.
 import type { IncomingMessage } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { demuxer, type EngineClient } from "./engine-client.js";
+import type { ExecExits } from "./exec-exits.js";
 import { EXEC_OUTPUT_LIMIT, type ExecResult } from "./runtime.js";
 
 /** How often to ask for the exit code while the engine has not recorded it yet. */
 const EXIT_CODE_POLL_MS = 10;
+/**
+ * How long to wait for the exec's exit event once its output has ended, before inspecting: it
+ * came 0.2 ms after the output (median, at most 5.5 ms over 100 execs) on Docker 20.10.
+ */
+const EXIT_EVENT_WAIT_MS = 1000;
 
 export async function dockerExec(
   engine: EngineClient,
   id: string,
   cmd: string[],
   timeoutMs: number,
+  exits: ExecExits,
 ): Promise<ExecResult> {
+  const deadlineAt = performance.now() + timeoutMs;
   const output = new CappedOutput(EXEC_OUTPUT_LIMIT);
   let expired = false;
   let stream: IncomingMessage | undefined;
@@ -35,11 +44,25 @@ export async function dockerExec(
       path: `/containers/${encodeURIComponent(id)}/exec`,
       body: { Cmd: cmd, AttachStdout: true, AttachStderr: true },
     });
+    const exit = exits.expect(exec.Id);
+    try {
+      await readOutput(exec.Id);
+      if (expired) return null;
+      const remaining = deadlineAt - performance.now();
+      const code = await exit.exitCode(Math.min(EXIT_EVENT_WAIT_MS, remaining));
+      return code ?? (expired ? null : exitCode(engine, exec.Id, () => expired));
+    } finally {
+      exit.cancel();
+    }
+  };
+
+  /** Starts the exec and reads its output until the command closes it. */
+  const readOutput = async (execId: string): Promise<void> => {
     // Without an Upgrade header the engine answers with the multiplexed output as the body
     // and closes the connection when the command's output ends.
     const started = await engine.stream({
       method: "POST",
-      path: `/exec/${encodeURIComponent(exec.Id)}/start`,
+      path: `/exec/${encodeURIComponent(execId)}/start`,
       body: { Detach: false, Tty: false },
     });
     stream = started;
@@ -53,7 +76,6 @@ export async function dockerExec(
       started.on("close", resolve);
       started.on("error", reject);
     });
-    return expired ? null : exitCode(engine, exec.Id, () => expired);
   };
 
   const running = run();

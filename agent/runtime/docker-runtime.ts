@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import { finished } from "node:stream/promises";
 import { dockerExec } from "./docker-exec.js";
 import { demuxer, EngineClient, isRecord, jsonLines, type EngineRequest } from "./engine-client.js";
+import { ExecExits, exitCodeAttribute } from "./exec-exits.js";
 import { LABEL } from "./labels.js";
 import type {
   ContainerStats,
@@ -94,6 +95,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly engine: EngineClient;
   private readonly socketPath: string;
   private readonly inspected = new Map<string, CacheEntry>();
+  /** Exec exit codes from the event stream (events()), which exec() waits on. */
+  private readonly execExits = new ExecExits();
 
   constructor(opts: { socketPath?: string } = {}) {
     this.socketPath = opts.socketPath ?? DEFAULT_SOCKET;
@@ -282,7 +285,7 @@ export class DockerRuntime implements ContainerRuntime {
     const operation = `exec ${id}`;
     return this.call(
       operation,
-      () => dockerExec(this.engine, id, cmd, timeoutMs),
+      () => dockerExec(this.engine, id, cmd, timeoutMs, this.execExits),
       (msg) => new ContainerNotFoundError(id, msg, { operation }),
     );
   }
@@ -291,36 +294,47 @@ export class DockerRuntime implements ContainerRuntime {
     const operation = "watch events";
     let stream: IncomingMessage | undefined;
     let done = signal.aborted;
-    const onAbort = () => {
+    let up = false;
+    const end = () => {
       done = true;
+      if (up) this.execExits.streamDown();
+      up = false;
       stream?.destroy();
     };
+    const onAbort = () => end();
     // Reported once; the caller owns reconnecting (and relisting what it missed meanwhile).
     const disconnect = (error: Error) => {
       if (done) return;
-      done = true;
       signal.removeEventListener("abort", onAbort);
-      stream?.destroy();
+      end();
       onEvent({ kind: "disconnected", error });
     };
     if (done) return;
     signal.addEventListener("abort", onAbort, { once: true });
     const filters = {
       type: ["container"],
-      event: STATE_EVENTS,
+      event: [...STATE_EVENTS, "exec_die"],
       label: [`${LABEL.node}=${node}`],
     };
     this.engine.stream({ method: "GET", path: "/events", query: { filters } }).then(
       (s) => {
         stream = s;
         if (done) return void s.destroy();
+        up = true;
+        this.execExits.streamUp();
         const ended = () =>
           disconnect(new RuntimeUnavailableError("docker event stream ended", { operation }));
         s.on(
           "data",
           jsonLines((obj) => {
+            if (done) return;
+            if (obj.Action === "exec_die") {
+              const exit = toExecExit(obj);
+              if (exit !== undefined) this.execExits.exited(exit.execId, exit.exitCode);
+              return;
+            }
             const ev = toContainerEvent(obj);
-            if (ev === undefined || done) return;
+            if (ev === undefined) return;
             // Its state changed: the next list inspects it again, whatever its summary says.
             this.inspected.delete(ev.containerId);
             onEvent(ev);
@@ -609,7 +623,8 @@ const AGE =
 /**
  * The container events that change what a relist sees. An exec probe alone makes three others
  * (exec_create, exec_start, exec_die): the observer relisted on each, several times a second
- * at 20 probed pods.
+ * at 20 probed pods. The stream also asks for exec_die, whose exit code saves an exec probe its
+ * inspect; it goes to the exec waiting for it, not to the observer.
  */
 const STATE_EVENTS = [
   "create",
@@ -639,6 +654,16 @@ function toContainerEvent(
     containerId: id,
     ...(typeof podUid === "string" && { podUid }),
   };
+}
+
+/** An `exec_die` event's exec id, and its exit code when the engine gives one. */
+function toExecExit(
+  obj: Record<string, unknown>,
+): { execId: string; exitCode: number | undefined } | undefined {
+  const actor = isRecord(obj.Actor) ? obj.Actor : {};
+  const attrs = isRecord(actor.Attributes) ? actor.Attributes : {};
+  if (typeof attrs.execID !== "string") return undefined;
+  return { execId: attrs.execID, exitCode: exitCodeAttribute(attrs.exitCode) };
 }
 
 function toProgress(obj: Record<string, unknown>): PullProgress {

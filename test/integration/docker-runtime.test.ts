@@ -17,6 +17,7 @@ import {
   isRuntimeUnavailableError,
 } from "../../agent/runtime/runtime-errors.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
+import { EngineProxy } from "../support/engine-proxy.js";
 import { testContainerSpec } from "../support/container-spec.js";
 import { waitFor } from "../support/wait.js";
 import { freePort } from "../support/free-port.js";
@@ -310,6 +311,46 @@ describe("DockerRuntime", () => {
     await assert.rejects(dead.version(), isRuntimeUnavailableError);
     ac.abort();
     assert.equal(seen.length, 1);
+  });
+
+  test("exec takes its exit code from the exec's event while the stream is up", async () => {
+    const proxy = await EngineProxy.start(join(tmpdir(), `daemonlet-rt-proxy-${process.pid}.sock`));
+    const counted = new DockerRuntime({ socketPath: proxy.socketPath });
+    const seen: RuntimeEvent[] = [];
+    const ac = new AbortController();
+    try {
+      const running = await rt.create(spec({ cmd: ["sleep", "30"] }));
+      await rt.start(running);
+      // Without an event stream the code comes from inspecting the exec.
+      assert.equal((await counted.exec(running, ["sh", "-c", "exit 3"], 10_000)).exitCode, 3);
+      assert.equal(proxy.count("GET /exec/{id}/json") > 0, true);
+
+      counted.events(node, (e) => seen.push(e), ac.signal);
+      // The engine subscribes a moment after it answers; a container's events say it has.
+      const marker = await rt.create(spec({ cmd: ["true"] }));
+      await waitFor(
+        async () => {
+          await rt.start(marker);
+          return seen.some((e) => e.kind === "container" && e.containerId === marker);
+        },
+        { what: "the event stream to deliver anything" },
+      );
+      proxy.reset();
+      for (const code of [0, 4, 0]) {
+        const result = await counted.exec(running, ["sh", "-c", `echo hi; exit ${code}`], 10_000);
+        assert.deepEqual(result, { exitCode: code, output: "hi\n", timedOut: false });
+      }
+      assert.equal(proxy.count("POST /exec/{id}/start"), 3);
+      assert.equal(proxy.count("GET /exec/{id}/json"), 0, "no exec was inspected");
+      assert.deepEqual(
+        seen.filter((e) => e.kind === "container" && e.containerId === running),
+        [],
+        "exec events are not passed on as container events",
+      );
+    } finally {
+      ac.abort();
+      await proxy.close();
+    }
   });
 
   test("list skips other nodes' containers and containers with malformed labels", async () => {
