@@ -31,7 +31,7 @@ const POD_COUNTS = (process.env["BENCH_PODS"] ?? "0,20,50").split(",").map(Numbe
 const AGENT_DEPENDENCIES = [
   "ws",
   "@grpc/grpc-js",
-  "@grpc/proto-loader",
+  "protobufjs/light.js",
   "winston",
   "yaml",
   "zod",

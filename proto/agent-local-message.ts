@@ -1,4 +1,4 @@
-// The messages of agent_local.proto as plain objects, in the form @grpc/proto-loader serialises
+// The messages of agent_local.proto as plain objects, in the form proto/load.ts serialises
 // (see pod-message.ts for why only the written side is typed).
 import type { PodMessage } from "./pod-message.js";
 

@@ -1,5 +1,5 @@
-// Frames of the agent protocol to and from protobuf bytes. Pure apart from loading the .proto
-// file once per codec. Decoding takes whatever came off the wire and either returns a frame
+// Frames of the agent protocol to and from protobuf bytes. Pure apart from reading the contracts
+// once per process. Decoding takes whatever came off the wire and either returns a frame
 // whose every field has been checked or throws ProtocolError MalformedFrame naming the field.
 import {
   isFields,
@@ -45,20 +45,13 @@ export class HubAgentCodec {
 
   decodeAgentFrame(data: Uint8Array): AgentFrame {
     return decode("AgentFrame", () =>
-      agentFrameFromMessage(this.frames.agentFrame.deserialize(asBuffer(data))),
+      agentFrameFromMessage(this.frames.agentFrame.deserialize(data)),
     );
   }
 
   decodeHubFrame(data: Uint8Array): HubFrame<ReceivedPod> {
-    return decode("HubFrame", () =>
-      hubFrameFromMessage(this.frames.hubFrame.deserialize(asBuffer(data))),
-    );
+    return decode("HubFrame", () => hubFrameFromMessage(this.frames.hubFrame.deserialize(data)));
   }
-}
-
-/** The loader's types ask for a Buffer; a view over the same bytes costs no copy. */
-function asBuffer(data: Uint8Array): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** protobufjs throws RangeError and friends on bad bytes, the field readers TypeError. */

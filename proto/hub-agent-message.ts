@@ -1,4 +1,4 @@
-// The messages of hub_agent.proto as plain objects, in the form @grpc/proto-loader serialises
+// The messages of hub_agent.proto as plain objects, in the form proto/load.ts serialises
 // (see pod-message.ts for why only the written side is typed). uint64 versions are written as
 // numbers and read back as decimal strings (load.ts reads 64-bit integers as strings).
 import type { PodMessage } from "./pod-message.js";

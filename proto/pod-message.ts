@@ -1,4 +1,4 @@
-// The messages of pod.proto as plain objects, in the form @grpc/proto-loader serialises (field
+// The messages of pod.proto as plain objects, in the form proto/load.ts serialises (field
 // names as in the .proto file, see load.ts). What we write is typed by these; what we read back
 // is `unknown` until the codec has narrowed it, because the wire is another program's output.
 

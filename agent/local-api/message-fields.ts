@@ -1,4 +1,4 @@
-// Typed reads from a message @grpc/proto-loader decoded (see proto/load.ts for its form). A field
+// Typed reads from a message proto/load.ts decoded (see proto/load.ts for its form). A field
 // that is absent reads as its proto3 zero value; a field of the wrong type means our code and our
 // .proto files disagree, which is a bug, so it throws instead of reading as absent.
 

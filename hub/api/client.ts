@@ -1,12 +1,12 @@
 // The Hub API's client, as the CLI (and tests) use it: typed calls that return Kubernetes
 // objects and throw HubApiError with the hub's own message.
 import { Client, Metadata, credentials, status, type ServiceError } from "@grpc/grpc-js";
-import type { MethodDefinition } from "@grpc/proto-loader";
 import {
   loadHubApi,
   loadHubAuthApi,
   type HubApiMethodName,
   type HubAuthMethodName,
+  type HubMethodDefinition,
 } from "../../proto/load.js";
 import type { EventObject, KubeObject } from "../store/index.js";
 import type {
@@ -235,10 +235,7 @@ export class HubClient {
     return this.callMethod(this.methods[method], request);
   }
 
-  private callMethod(
-    definition: MethodDefinition<object, object, unknown, unknown>,
-    request: object,
-  ): Promise<unknown> {
+  private callMethod(definition: HubMethodDefinition, request: object): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
         definition.path,

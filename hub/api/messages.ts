@@ -1,4 +1,4 @@
-// The messages of proto/hub_api.proto as plain objects, in the form @grpc/proto-loader serialises
+// The messages of proto/hub_api.proto as plain objects, in the form proto/load.ts serialises
 // (field names as in the .proto file, see proto/load.ts). Only the written side is typed: what is
 // read arrives from another program and stays `unknown` until codec.ts has narrowed it.
 

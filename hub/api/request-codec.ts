@@ -26,7 +26,7 @@ import {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** The request's fields; grpc-js hands the server what proto-loader decoded. */
+/** The request's fields; grpc-js hands the server what proto/load.ts decoded. */
 export function requestFields(request: unknown): Fields {
   if (!isFields(request)) throw new RequestError("Invalid", "malformed request");
   return request;
