@@ -10,6 +10,7 @@
 //   env: BENCH_SECONDS (60, each window), BENCH_SETTLE_SECONDS (5), BENCH_PODS ("0,20,50"),
 //        BENCH_PROBE_PERIOD (10)
 import { spawn, type ChildProcess } from "node:child_process";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -126,6 +127,11 @@ async function main(): Promise<void> {
   await hub.start();
   agent = await AgentProcess.create("bench-footprint", hub.agentArgs(), { compiled: true });
   const a = agent;
+  const h = hub;
+  // Read through the hub, not the agent's local API: a query would load the local API's gRPC
+  // server into the agent, and an idle agent is what is measured.
+  const mirrorPods = async () =>
+    (JSON.parse(await h.cli("get", "pods", "-A", "-o", "json")) as { items: Pod[] }).items;
   await startAsShipped(a);
   const windows: Window[] = [];
   let written = 0;
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
         JSON.stringify(probedWebPod(written, { periodSeconds: PROBE_PERIOD_S })),
       );
     }
-    await waitFor(async () => (await a.pods()).filter(isRunningAndReady).length, {
+    await waitFor(async () => (await mirrorPods()).filter(isRunningAndReady).length, {
       what: `${pods} pods Running and Ready`,
       until: (ready) => ready === pods,
       timeoutMs: 300_000,
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
     console.error(`measuring the agent with ${pods} pods for ${WINDOW_S} s`);
     windows.push(await measure(`agent, ${pods} pods`, a.pid ?? 0, WINDOW_S));
   }
-  const restarts = (await a.pods())
+  const restarts = (await mirrorPods())
     .flatMap((p) => p.status?.containerStatuses ?? [])
     .reduce((sum, c) => sum + c.restartCount, 0);
 
