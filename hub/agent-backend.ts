@@ -221,20 +221,20 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   private updateStatus(nodeName: string, report: Pod): void {
-    const stored = this.store.get<PodObject>(
-      "Pod",
-      report.metadata?.namespace ?? "default",
-      report.metadata?.name ?? "",
-    );
-    if (!stored || stored.metadata.uid !== report.metadata?.uid) return;
-    if (stored.spec?.nodeName !== nodeName) {
-      this.logger.warn("node reported status for a pod bound elsewhere; ignored", {
-        node: nodeName,
-        pod: `${stored.metadata.namespace}/${stored.metadata.name}`,
-      });
-      return;
-    }
-    this.store.updateStatus<PodObject>({ ...stored, status: report.status });
+    const namespace = report.metadata?.namespace ?? "default";
+    const name = report.metadata?.name ?? "";
+    let boundElsewhere = false;
+    // The checks run on the store's own read of the pod: a report costs one read and one parse.
+    this.store.guaranteedUpdateStatus<PodObject>("Pod", namespace, name, (stored) => {
+      if (stored.metadata.uid !== report.metadata?.uid) return undefined;
+      boundElsewhere = stored.spec?.nodeName !== nodeName;
+      return boundElsewhere ? undefined : report.status;
+    });
+    if (!boundElsewhere) return;
+    this.logger.warn("node reported status for a pod bound elsewhere; ignored", {
+      node: nodeName,
+      pod: `${namespace}/${name}`,
+    });
   }
 
   /** Static pods show in the hub as mirror pods, named as the node names them: `<pod>-<node>`. */
