@@ -176,7 +176,7 @@ export class StoreAgentBackend implements GatewayBackend {
    */
   private requireNode(nodeName: string): NodeObject {
     const node = this.store.get<NodeObject>("Node", "", nodeName);
-    if (!node) throw new Error(`node ${nodeName} was deleted; the agent must register again`);
+    if (!node) throw nodeGone(nodeName);
     return node;
   }
 
@@ -194,7 +194,7 @@ export class StoreAgentBackend implements GatewayBackend {
     goneUids: string[],
     failed: (error: unknown) => void = () => {},
   ): void {
-    this.liveness.seen(nodeName, this.requireNode(nodeName));
+    if (!this.liveness.spoke(nodeName)) throw nodeGone(nodeName);
     this.statusWrites.add(() => this.recordStatuses(nodeName, pods, goneUids), failed);
   }
 
@@ -289,6 +289,10 @@ export function readyCondition(status: string, reason: string, message: string):
     lastHeartbeatTime: now,
     lastTransitionTime: now,
   };
+}
+
+function nodeGone(nodeName: string): Error {
+  return new Error(`node ${nodeName} was deleted; the agent must register again`);
 }
 
 function withoutUnreachable(taints: Taint[] | undefined): Taint[] | undefined {

@@ -1,7 +1,13 @@
 import type { Taint } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import { NODE_TAINT } from "./placement/index.js";
-import { isConflict, type NodeObject, type PodObject, type Store } from "./store/index.js";
+import {
+  isConflict,
+  type NodeObject,
+  type PodObject,
+  type Store,
+  type WatchEvent,
+} from "./store/index.js";
 import { readyCondition } from "./agent-backend.js";
 import { collectPodsOfNode, rfc3339 } from "./pod-termination.js";
 import { recordEvent } from "./events.js";
@@ -26,18 +32,31 @@ export const DEFAULT_NODE_LIVENESS: NodeLivenessOptions = {
  */
 export class NodeLiveness {
   private readonly lastSeen = new Map<string, number>();
+  /**
+   * Each node's Ready status, from the Node watch: a frame from an agent, and each check of the
+   * fleet, cost a map lookup instead of reading and parsing a node.
+   */
+  private readonly readiness = new Map<string, string | undefined>();
   private timer?: NodeJS.Timeout;
-  private unwatch?: () => void;
+  private readonly unwatch: () => void;
+  private started = false;
   private startedAt = Date.now();
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly options: NodeLivenessOptions = DEFAULT_NODE_LIVENESS,
-  ) {}
+  ) {
+    const { items, resourceVersion } = store.list<NodeObject>("Node");
+    for (const node of items) this.readiness.set(node.metadata.name ?? "", readyStatus(node));
+    this.unwatch = store.watch<NodeObject>("Node", (e) => this.onNodeEvent(e), {
+      sinceResourceVersion: resourceVersion,
+    });
+  }
 
   /** Every node gets a full grace period after a hub start: silence before it is not the node's. */
   start(): void {
+    this.started = true;
     this.startedAt = Date.now();
     this.timer = setInterval(() => {
       try {
@@ -50,17 +69,37 @@ export class NodeLiveness {
       }
     }, this.options.checkIntervalMs);
     this.timer.unref();
-    this.unwatch = this.store.watch<NodeObject>("Node", (e) => {
-      if (e.type !== "DELETED") return;
-      const name = e.object.metadata.name ?? "";
-      this.lastSeen.delete(name);
-      collectPodsOfNode(this.store, name);
-    });
   }
 
   stop(): void {
+    this.started = false;
     clearInterval(this.timer);
-    this.unwatch?.();
+    this.unwatch();
+  }
+
+  private onNodeEvent(e: WatchEvent<NodeObject>): void {
+    const name = e.object.metadata.name ?? "";
+    if (e.type !== "DELETED") {
+      this.readiness.set(name, readyStatus(e.object));
+      return;
+    }
+    this.readiness.delete(name);
+    if (!this.started) return;
+    this.lastSeen.delete(name);
+    collectPodsOfNode(this.store, name);
+  }
+
+  /**
+   * The node's agent spoke, and the caller needs no more of the node than that it exists:
+   * false if it does not.
+   */
+  spoke(nodeName: string): boolean {
+    if (!this.readiness.has(nodeName)) return false;
+    if (this.readiness.get(nodeName) !== "Unknown") {
+      this.lastSeen.set(nodeName, Date.now());
+      return true;
+    }
+    return this.seen(nodeName) !== undefined;
   }
 
   /**
@@ -79,11 +118,11 @@ export class NodeLiveness {
 
   check(): void {
     const now = Date.now();
-    for (const node of this.store.list<NodeObject>("Node").items) {
-      const last = this.lastSeen.get(node.metadata.name ?? "") ?? this.startedAt;
-      if (now - last > this.options.graceMs && readyStatus(node) !== "Unknown") {
-        this.setReachable(node, false);
-      }
+    for (const [name, ready] of this.readiness) {
+      const last = this.lastSeen.get(name) ?? this.startedAt;
+      if (now - last <= this.options.graceMs || ready === "Unknown") continue;
+      const node = this.store.get<NodeObject>("Node", "", name);
+      if (node) this.setReachable(node, false);
     }
   }
 
