@@ -130,7 +130,8 @@ export class StoreAgentBackend implements GatewayBackend {
    * status or reason is written (with the taints it implies), so steady heartbeats cost no write.
    */
   heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void {
-    // One read of the node serves all three: heartbeats are the hub's most frequent frames.
+    // The node comes from memory (the liveness watch), not the store: heartbeats and status
+    // reports are the hub's most frequent frames.
     const node = this.liveness.seen(nodeName, this.requireNode(nodeName));
     if (!node || heartbeat.conditions.length === 0) return;
     const now = new Date();
@@ -175,8 +176,8 @@ export class StoreAgentBackend implements GatewayBackend {
    * reconnect, and its Hello registers the node again.
    */
   private requireNode(nodeName: string): NodeObject {
-    const node = this.store.get<NodeObject>("Node", "", nodeName);
-    if (!node) throw nodeGone(nodeName);
+    const node = this.liveness.node(nodeName);
+    if (!node) throw new Error(`node ${nodeName} was deleted; the agent must register again`);
     return node;
   }
 
@@ -194,7 +195,7 @@ export class StoreAgentBackend implements GatewayBackend {
     goneUids: string[],
     failed: (error: unknown) => void = () => {},
   ): void {
-    if (!this.liveness.spoke(nodeName)) throw nodeGone(nodeName);
+    this.liveness.seen(nodeName, this.requireNode(nodeName));
     this.statusWrites.add(() => this.recordStatuses(nodeName, pods, goneUids), failed);
   }
 
@@ -289,10 +290,6 @@ export function readyCondition(status: string, reason: string, message: string):
     lastHeartbeatTime: now,
     lastTransitionTime: now,
   };
-}
-
-function nodeGone(nodeName: string): Error {
-  return new Error(`node ${nodeName} was deleted; the agent must register again`);
 }
 
 function withoutUnreachable(taints: Taint[] | undefined): Taint[] | undefined {

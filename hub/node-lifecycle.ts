@@ -33,10 +33,10 @@ export const DEFAULT_NODE_LIVENESS: NodeLivenessOptions = {
 export class NodeLiveness {
   private readonly lastSeen = new Map<string, number>();
   /**
-   * Each node's Ready status, from the Node watch: a frame from an agent, and each check of the
-   * fleet, cost a map lookup instead of reading and parsing a node.
+   * Each node as last committed, from the Node watch (the copy its watchers share): a frame from
+   * an agent, and each check of the fleet, cost a map lookup instead of reading and parsing nodes.
    */
-  private readonly readiness = new Map<string, string | undefined>();
+  private readonly nodes = new Map<string, NodeObject>();
   private timer?: NodeJS.Timeout;
   private readonly unwatch: () => void;
   private started = false;
@@ -48,7 +48,7 @@ export class NodeLiveness {
     private readonly options: NodeLivenessOptions = DEFAULT_NODE_LIVENESS,
   ) {
     const { items, resourceVersion } = store.list<NodeObject>("Node");
-    for (const node of items) this.readiness.set(node.metadata.name ?? "", readyStatus(node));
+    for (const node of items) this.nodes.set(node.metadata.name ?? "", node);
     this.unwatch = store.watch<NodeObject>("Node", (e) => this.onNodeEvent(e), {
       sinceResourceVersion: resourceVersion,
     });
@@ -80,36 +80,25 @@ export class NodeLiveness {
   private onNodeEvent(e: WatchEvent<NodeObject>): void {
     const name = e.object.metadata.name ?? "";
     if (e.type !== "DELETED") {
-      this.readiness.set(name, readyStatus(e.object));
+      this.nodes.set(name, e.object);
       return;
     }
-    this.readiness.delete(name);
+    this.nodes.delete(name);
     if (!this.started) return;
     this.lastSeen.delete(name);
     collectPodsOfNode(this.store, name);
   }
 
-  /**
-   * The node's agent spoke, and the caller needs no more of the node than that it exists:
-   * false if it does not.
-   */
-  spoke(nodeName: string): boolean {
-    if (!this.readiness.has(nodeName)) return false;
-    if (this.readiness.get(nodeName) !== "Unknown") {
-      this.lastSeen.set(nodeName, Date.now());
-      return true;
-    }
-    return this.seen(nodeName) !== undefined;
+  /** The node as last committed, shared with the store's watchers: callers must not change it. */
+  node(nodeName: string): NodeObject | undefined {
+    return this.nodes.get(nodeName);
   }
 
   /**
    * The node's agent spoke. `node` is the node as the caller has just read it, to save a read;
    * returns it as it is now (made reachable again if it was not).
    */
-  seen(
-    nodeName: string,
-    node = this.store.get<NodeObject>("Node", "", nodeName),
-  ): NodeObject | undefined {
+  seen(nodeName: string, node = this.node(nodeName)): NodeObject | undefined {
     this.lastSeen.set(nodeName, Date.now());
     if (!node || readyStatus(node) !== "Unknown") return node;
     this.setReachable(node, true);
@@ -118,11 +107,11 @@ export class NodeLiveness {
 
   check(): void {
     const now = Date.now();
-    for (const [name, ready] of this.readiness) {
+    for (const [name, node] of this.nodes) {
       const last = this.lastSeen.get(name) ?? this.startedAt;
-      if (now - last <= this.options.graceMs || ready === "Unknown") continue;
-      const node = this.store.get<NodeObject>("Node", "", name);
-      if (node) this.setReachable(node, false);
+      if (now - last > this.options.graceMs && readyStatus(node) !== "Unknown") {
+        this.setReachable(node, false);
+      }
     }
   }
 
