@@ -109,37 +109,41 @@ class SqliteStoreImpl implements SqliteStore {
 
   create<T extends KubeObject>(obj: T): T {
     const kind = this.kindOf(obj);
-    const body = jsonCopy(obj);
-    const name = nameOf(body);
-    const namespace = effectiveNamespace(kind, body.metadata.namespace);
+    const name = nameOf(obj);
+    const namespace = effectiveNamespace(kind, obj.metadata.namespace);
     return this.writeStep(kind, () => {
       if (this.load(kind, namespace, name)) throw new AlreadyExistsError(kind, namespace, name);
       const rv = this.nextRevision();
       const uid = randomUUID();
-      body.metadata = {
-        ...body.metadata,
-        name,
-        // Cluster-scoped objects carry no namespace at all, as Kubernetes serves them.
-        namespace: namespace || undefined,
-        uid,
-        resourceVersion: String(rv),
-        generation: 1,
-        creationTimestamp: rfc3339Seconds(this.now()),
+      // Shallow: the caller's object is only read, to serialise it once; what is returned is
+      // parsed from that JSON, so the caller's object stays the caller's.
+      const stored = {
+        ...obj,
+        metadata: {
+          ...obj.metadata,
+          name,
+          // Cluster-scoped objects carry no namespace at all, as Kubernetes serves them.
+          namespace: namespace || undefined,
+          uid,
+          resourceVersion: String(rv),
+          generation: 1,
+          creationTimestamp: rfc3339Seconds(this.now()),
+        },
       };
-      const json = JSON.stringify(body);
+      const json = JSON.stringify(stored);
       this.statements.insert.run(
         kind,
         namespace,
         name,
         uid,
         rv,
-        nodeNameOf(kind, body),
+        nodeNameOf(kind, stored),
         this.nowMs(),
         json,
       );
       this.pending.push({ type: "ADDED", kind, resourceVersion: rv, json });
       if (kind === "Event") this.pruneEventsNowAndThen();
-      return body;
+      return JSON.parse(json) as T;
     });
   }
 
