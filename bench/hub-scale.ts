@@ -7,7 +7,8 @@
 //
 //   npm run bench:hub-scale -- --nodes 1000,5000 [--workers 2]
 //   env: BENCH_IDLE_SECONDS (20), BENCH_HUB_PROF=DIR (a CPU profile of the hub per phase there),
-//   BENCH_HUB_UNTIL=apply (end each size after the apply phase, to iterate on it)
+//   BENCH_HUB_UNTIL=apply (end each size after the apply phase, to iterate on it),
+//   BENCH_HUB_NODE_OPTIONS (node options for the hub process only, e.g. heap sizes)
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -29,6 +30,7 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const IDLE_S = Number(process.env["BENCH_IDLE_SECONDS"] ?? 20);
 const PROFILE_DIR = process.env["BENCH_HUB_PROF"];
 const UNTIL_APPLY = process.env["BENCH_HUB_UNTIL"] === "apply";
+const HUB_NODE_OPTIONS = process.env["BENCH_HUB_NODE_OPTIONS"];
 const DS_NAME = "scale";
 
 interface Phase {
@@ -250,8 +252,9 @@ class BenchHub {
     // The hub inherits this process's environment when it is spawned, which start() does
     // before its first await.
     const saved = process.env["NODE_OPTIONS"];
-    if (port !== undefined) {
-      process.env["NODE_OPTIONS"] = [saved, inspectOption(port)].filter(Boolean).join(" ");
+    const inspect = port === undefined ? undefined : inspectOption(port);
+    if (inspect !== undefined || HUB_NODE_OPTIONS !== undefined) {
+      process.env["NODE_OPTIONS"] = [saved, HUB_NODE_OPTIONS, inspect].filter(Boolean).join(" ");
     }
     const started = this.process.start();
     if (saved === undefined) delete process.env["NODE_OPTIONS"];
