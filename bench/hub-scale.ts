@@ -6,7 +6,9 @@
 // Prints a table and one JSON line.
 //
 //   npm run bench:hub-scale -- --nodes 1000,5000 [--workers 2]
-//   env: BENCH_IDLE_SECONDS (20), BENCH_HUB_PROF=DIR (a CPU profile of the hub per phase there)
+//   env: BENCH_IDLE_SECONDS (20), BENCH_HUB_PROF=DIR (a CPU profile of the hub per phase there),
+//   BENCH_HUB_UNTIL=apply (end each size after the apply phase, to iterate on it),
+//   BENCH_HUB_NODE_OPTIONS (node options for the hub process only, e.g. heap sizes)
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +29,8 @@ import { HubProfiler, inspectOption } from "./hub-scale-profiler.js";
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const IDLE_S = Number(process.env["BENCH_IDLE_SECONDS"] ?? 20);
 const PROFILE_DIR = process.env["BENCH_HUB_PROF"];
+const UNTIL_APPLY = process.env["BENCH_HUB_UNTIL"] === "apply";
+const HUB_NODE_OPTIONS = process.env["BENCH_HUB_NODE_OPTIONS"];
 const DS_NAME = "scale";
 
 interface Phase {
@@ -42,8 +46,9 @@ interface Result {
   fleetUp: Phase;
   idle: Phase;
   applyToRunning: Phase;
-  rollingUpdate: Phase;
-  reconnectStorm: Phase &
+  /** Not measured with BENCH_HUB_UNTIL=apply, nor the storm. */
+  rollingUpdate?: Phase;
+  reconnectStorm?: Phase &
     PodContinuity & {
       hubRestartSeconds: number;
       agentsBackSeconds: number;
@@ -247,8 +252,9 @@ class BenchHub {
     // The hub inherits this process's environment when it is spawned, which start() does
     // before its first await.
     const saved = process.env["NODE_OPTIONS"];
-    if (port !== undefined) {
-      process.env["NODE_OPTIONS"] = [saved, inspectOption(port)].filter(Boolean).join(" ");
+    const inspect = port === undefined ? undefined : inspectOption(port);
+    if (inspect !== undefined || HUB_NODE_OPTIONS !== undefined) {
+      process.env["NODE_OPTIONS"] = [saved, HUB_NODE_OPTIONS, inspect].filter(Boolean).join(" ");
     }
     const started = this.process.start();
     if (saved === undefined) delete process.env["NODE_OPTIONS"];
@@ -316,6 +322,7 @@ async function run(nodes: number, workers: number): Promise<Result> {
       intervalMs: 50,
     });
     const applyToRunning = await end(`hub-${nodes}-apply`);
+    if (UNTIL_APPLY) return { nodes, fleetUp, idle, applyToRunning };
 
     end = await hub.phase(sim);
     await client.apply(dsManifest("2"), "bench");
@@ -391,13 +398,15 @@ function table(results: Result[]): string {
         ["fleet up (join + connect)", r.fleetUp, ""],
         ["idle (heartbeats)", r.idle, ""],
         ["apply → all running", r.applyToRunning, ""],
-        ["rolling update (10 %)", r.rollingUpdate, ""],
-        [
+      ];
+      if (r.rollingUpdate) phases.push(["rolling update (10 %)", r.rollingUpdate, ""]);
+      if (s) {
+        phases.push([
           "reconnect storm",
           s,
           `hub up ${s.hubRestartSeconds}s, agents back ${s.agentsBackSeconds}s, listen overflows ${s.listenOverflows}; pods kept ${s.kept}, lost ${s.lost}, created ${s.created}, not running ${s.notRunning}`,
-        ],
-      ];
+        ]);
+      }
       return phases.map(([name, p, notes]) => [
         r.nodes,
         name,

@@ -130,7 +130,8 @@ export class StoreAgentBackend implements GatewayBackend {
    * status or reason is written (with the taints it implies), so steady heartbeats cost no write.
    */
   heartbeat(nodeName: string, heartbeat: NodeHeartbeat): void {
-    // One read of the node serves all three: heartbeats are the hub's most frequent frames.
+    // The node comes from memory (the liveness watch), not the store: heartbeats and status
+    // reports are the hub's most frequent frames.
     const node = this.liveness.seen(nodeName, this.requireNode(nodeName));
     if (!node || heartbeat.conditions.length === 0) return;
     const now = new Date();
@@ -175,7 +176,7 @@ export class StoreAgentBackend implements GatewayBackend {
    * reconnect, and its Hello registers the node again.
    */
   private requireNode(nodeName: string): NodeObject {
-    const node = this.store.get<NodeObject>("Node", "", nodeName);
+    const node = this.liveness.node(nodeName);
     if (!node) throw new Error(`node ${nodeName} was deleted; the agent must register again`);
     return node;
   }
@@ -221,20 +222,20 @@ export class StoreAgentBackend implements GatewayBackend {
   }
 
   private updateStatus(nodeName: string, report: Pod): void {
-    const stored = this.store.get<PodObject>(
-      "Pod",
-      report.metadata?.namespace ?? "default",
-      report.metadata?.name ?? "",
-    );
-    if (!stored || stored.metadata.uid !== report.metadata?.uid) return;
-    if (stored.spec?.nodeName !== nodeName) {
-      this.logger.warn("node reported status for a pod bound elsewhere; ignored", {
-        node: nodeName,
-        pod: `${stored.metadata.namespace}/${stored.metadata.name}`,
-      });
-      return;
-    }
-    this.store.updateStatus<PodObject>({ ...stored, status: report.status });
+    const namespace = report.metadata?.namespace ?? "default";
+    const name = report.metadata?.name ?? "";
+    let boundElsewhere = false;
+    // The checks run on the store's own read of the pod: a report costs one read and one parse.
+    this.store.guaranteedUpdateStatus<PodObject>("Pod", namespace, name, (stored) => {
+      if (stored.metadata.uid !== report.metadata?.uid) return undefined;
+      boundElsewhere = stored.spec?.nodeName !== nodeName;
+      return boundElsewhere ? undefined : report.status;
+    });
+    if (!boundElsewhere) return;
+    this.logger.warn("node reported status for a pod bound elsewhere; ignored", {
+      node: nodeName,
+      pod: `${namespace}/${name}`,
+    });
   }
 
   /** Static pods show in the hub as mirror pods, named as the node names them: `<pod>-<node>`. */

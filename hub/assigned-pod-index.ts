@@ -79,22 +79,24 @@ export class AssignedPodIndex {
     // A terminating pod is no longer sent: its absence is what tells the agent to stop it.
     if (!node || pod.metadata.deletionTimestamp || isMirrorPod(pod)) return undefined;
     const uid = pod.metadata.uid ?? "";
-    const assigned: AssignedPod = {
-      uid,
-      name: pod.metadata.name ?? "",
-      namespace: pod.metadata.namespace ?? "default",
-      labels: pod.metadata.labels ?? {},
-      annotations: pod.metadata.annotations ?? {},
-      spec: pod.spec ?? { containers: [] },
-    };
+    const labels = pod.metadata.labels ?? {};
+    const annotations = pod.metadata.annotations ?? {};
     // The store bumps a pod's generation whenever its spec changes, so a status report is
     // told apart without serialising the spec. Key order may differ between two writes of the
     // same labels; that costs one needless look at the node's pods (the session's own diff
     // then finds nothing), never a missed one.
-    const seen = `${pod.metadata.generation ?? 0} ${JSON.stringify(assigned.labels)} ${JSON.stringify(assigned.annotations)}`;
+    const seen = `${pod.metadata.generation ?? 0} ${JSON.stringify(labels)} ${JSON.stringify(annotations)}`;
     const before = this.entries.get(uid);
     if (before?.seen === seen && before.node === node) return before;
     if (before) this.byNode.get(before.node)?.delete(uid);
+    const assigned: AssignedPod = {
+      uid,
+      name: pod.metadata.name ?? "",
+      namespace: pod.metadata.namespace ?? "default",
+      labels,
+      annotations,
+      spec: pod.spec ?? { containers: [] },
+    };
     setPodHash(assigned, seen);
     const entry = { node, pod: assigned, seen };
     this.entries.set(uid, entry);

@@ -180,6 +180,29 @@ describe("SqliteStore objects", () => {
     assert.deepEqual(fewer.status, { phase: "Running" });
   });
 
+  it("writes a status in one read, as the check on the stored object allows", () => {
+    const created = store.create({ ...pod("guaranteed", "n1"), status: { phase: "Pending" } });
+    const onNode = (want: string) => (stored: PodObject) =>
+      stored.spec?.nodeName === want ? { phase: "Running" } : undefined;
+    assert.equal(store.guaranteedUpdateStatus("Pod", "default", "guaranteed", onNode("n2")), false);
+    assert.equal(store.get<PodObject>("Pod", "default", "guaranteed")?.status?.phase, "Pending");
+    assert.equal(store.guaranteedUpdateStatus("Pod", "default", "guaranteed", onNode("n1")), true);
+    const written = store.get<PodObject>("Pod", "default", "guaranteed");
+    assert.equal(written?.status?.phase, "Running");
+    assert.equal(written?.metadata.generation, created.metadata.generation);
+    assert.ok(Number(written?.metadata.resourceVersion) > Number(created.metadata.resourceVersion));
+    assert.equal(store.guaranteedUpdateStatus("Pod", "default", "guaranteed", onNode("n1")), true);
+    assert.equal(
+      store.get<PodObject>("Pod", "default", "guaranteed")?.metadata.resourceVersion,
+      written?.metadata.resourceVersion,
+      "the same status again is no write",
+    );
+    assert.equal(
+      store.guaranteedUpdateStatus("Pod", "default", "ghost", () => ({})),
+      false,
+    );
+  });
+
   it("deletes with optional uid and resourceVersion preconditions", () => {
     const created = store.create(daemonSet("del"));
     assert.throws(

@@ -109,37 +109,41 @@ class SqliteStoreImpl implements SqliteStore {
 
   create<T extends KubeObject>(obj: T): T {
     const kind = this.kindOf(obj);
-    const body = jsonCopy(obj);
-    const name = nameOf(body);
-    const namespace = effectiveNamespace(kind, body.metadata.namespace);
-    return this.inTransaction(() => {
+    const name = nameOf(obj);
+    const namespace = effectiveNamespace(kind, obj.metadata.namespace);
+    return this.writeStep(kind, () => {
       if (this.load(kind, namespace, name)) throw new AlreadyExistsError(kind, namespace, name);
       const rv = this.nextRevision();
       const uid = randomUUID();
-      body.metadata = {
-        ...body.metadata,
-        name,
-        // Cluster-scoped objects carry no namespace at all, as Kubernetes serves them.
-        namespace: namespace || undefined,
-        uid,
-        resourceVersion: String(rv),
-        generation: 1,
-        creationTimestamp: rfc3339Seconds(this.now()),
+      // Shallow: the caller's object is only read, to serialise it once; what is returned is
+      // parsed from that JSON, so the caller's object stays the caller's.
+      const stored = {
+        ...obj,
+        metadata: {
+          ...obj.metadata,
+          name,
+          // Cluster-scoped objects carry no namespace at all, as Kubernetes serves them.
+          namespace: namespace || undefined,
+          uid,
+          resourceVersion: String(rv),
+          generation: 1,
+          creationTimestamp: rfc3339Seconds(this.now()),
+        },
       };
-      const json = JSON.stringify(body);
+      const json = JSON.stringify(stored);
       this.statements.insert.run(
         kind,
         namespace,
         name,
         uid,
         rv,
-        nodeNameOf(kind, body),
+        nodeNameOf(kind, stored),
         this.nowMs(),
         json,
       );
       this.pending.push({ type: "ADDED", kind, resourceVersion: rv, json });
       if (kind === "Event") this.pruneEventsNowAndThen();
-      return body;
+      return JSON.parse(json) as T;
     });
   }
 
@@ -169,9 +173,27 @@ class SqliteStoreImpl implements SqliteStore {
     }));
   }
 
+  guaranteedUpdateStatus<T extends KubeObject>(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    status: (stored: T) => unknown,
+  ): boolean {
+    const ns = effectiveNamespace(kind, namespace);
+    return this.writeStep(kind, () => {
+      const stored = this.load<T>(kind, ns, name);
+      if (!stored) return false;
+      const next = status(stored);
+      if (next === undefined) return false;
+      // The caller's status goes into the JSON only, never into an object kept or returned.
+      this.write(kind, ns, name, stored, { ...stored, status: next });
+      return true;
+    });
+  }
+
   delete(kind: Kind, namespace: string, name: string, opts: DeleteOptions = {}) {
     const ns = effectiveNamespace(kind, namespace);
-    return this.inTransaction(() => {
+    return this.writeStep(kind, () => {
       const stored = this.load(kind, ns, name);
       if (!stored) return undefined;
       const { uid, resourceVersion } = stored.metadata;
@@ -264,33 +286,61 @@ class SqliteStoreImpl implements SqliteStore {
         `${kindInfo(kind).resource} "${name}": metadata.resourceVersion must be specified for an update`,
       );
     }
-    return this.inTransaction(() => {
+    return this.writeStep(kind, () => {
       const stored = this.load<T>(kind, namespace, name);
       if (!stored) throw new NotFoundError(kind, namespace, name);
       if (stored.metadata.resourceVersion !== expected) {
         throw new ConflictError(kind, namespace, name);
       }
-      const merged = merge(stored, obj);
-      const metadata = { ...merged.metadata, name, namespace: namespace || undefined };
-      // An update that changes nothing is not a change: no new version, nothing to watch, so
-      // a controller rewriting the same status does not wake everyone up.
-      if (sameContent({ ...merged, metadata }, stored)) return stored;
-      const rv = this.nextRevision();
-      const next = { ...merged, metadata: { ...metadata, resourceVersion: String(rv) } };
-      const json = JSON.stringify(next);
-      this.statements.update.run(
-        rv,
-        nodeNameOf(kind, next),
-        this.nowMs(),
-        json,
-        kind,
-        namespace,
-        name,
-      );
-      this.pending.push({ type: "MODIFIED", kind, resourceVersion: rv, json });
-      if (kind === "Event") this.pruneEventsNowAndThen();
-      return next;
+      return this.write(kind, namespace, name, stored, merge(stored, obj));
     });
+  }
+
+  /** Stores `merged` over `stored`, unless it changes nothing; returns what is stored after. */
+  private write<T extends KubeObject>(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    stored: T,
+    merged: T,
+  ): T {
+    const metadata = { ...merged.metadata, name, namespace: namespace || undefined };
+    // An update that changes nothing is not a change: no new version, nothing to watch, so
+    // a controller rewriting the same status does not wake everyone up.
+    if (sameContent({ ...merged, metadata }, stored)) return stored;
+    const rv = this.nextRevision();
+    const next = { ...merged, metadata: { ...metadata, resourceVersion: String(rv) } };
+    const json = JSON.stringify(next);
+    this.statements.update.run(
+      rv,
+      nodeNameOf(kind, next),
+      this.nowMs(),
+      json,
+      kind,
+      namespace,
+      name,
+    );
+    this.pending.push({ type: "MODIFIED", kind, resourceVersion: rv, json });
+    if (kind === "Event") this.pruneEventsNowAndThen();
+    return next;
+  }
+
+  /**
+   * One write of the store's own (create, update, delete) inside a transaction. Its checks all
+   * come before its first statement, and a failed statement is undone by SQLite itself, so
+   * within a caller's transaction it needs no savepoint of its own (ten thousand pod writes in
+   * one sync were ten thousand savepoints). An event write may prune expired events after it,
+   * which a savepoint keeps together with it.
+   */
+  private writeStep<R>(kind: Kind, fn: () => R): R {
+    if (this.depth === 0 || kind === "Event") return this.inTransaction(fn);
+    const mark = this.pending.length;
+    try {
+      return fn();
+    } catch (error) {
+      this.pending.length = mark;
+      throw this.cannotWrite(error) ?? error;
+    }
   }
 
   /**

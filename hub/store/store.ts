@@ -55,6 +55,19 @@ export interface Store {
   update<T extends KubeObject>(obj: T): T;
   /** Like update, but replaces only `status` and never bumps generation. */
   updateStatus<T extends KubeObject>(obj: T): T;
+  /**
+   * Replaces the stored object's `status` with what `status` makes of it, in one read (as the
+   * API server's GuaranteedUpdate does, the read and the write cannot be interleaved, so there is
+   * no resourceVersion to compare). `status` returns undefined to write nothing. The store keeps
+   * no reference to what it returns. True if the object exists and a status was written or was
+   * already as given.
+   */
+  guaranteedUpdateStatus<T extends KubeObject>(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    status: (stored: T) => unknown,
+  ): boolean;
   /** Removes the object and returns its last state, or undefined if there was none. */
   delete(kind: Kind, namespace: string, name: string, opts?: DeleteOptions): KubeObject | undefined;
   get<T extends KubeObject>(kind: Kind, namespace: string, name: string): T | undefined;

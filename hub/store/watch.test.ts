@@ -1,6 +1,12 @@
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isResourceExpired, type KubeObject, type PodObject, type WatchEvent } from "./index.js";
+import {
+  isAlreadyExists,
+  isResourceExpired,
+  type KubeObject,
+  type PodObject,
+  type WatchEvent,
+} from "./index.js";
 import { openSqliteStore, type SqliteStore } from "./sqlite-store.js";
 import { daemonSet, node, pod, tempDir } from "./testing/fixtures.js";
 
@@ -83,6 +89,17 @@ describe("SqliteStore watch", () => {
     });
     assert.deepEqual(seen, ["ADDED outer@1"]);
     assert.equal(store.get("Pod", "default", "inner"), undefined);
+  });
+
+  it("keeps a transaction's other writes when one of its writes is refused and caught", () => {
+    const seen: string[] = [];
+    store.watch("Pod", (e) => seen.push(summary(e)));
+    store.transaction(() => {
+      store.create(pod("first"));
+      assert.throws(() => store.create(pod("first")), isAlreadyExists);
+      store.create(pod("second"));
+    });
+    assert.deepEqual(seen, ["ADDED first@1", "ADDED second@2"]);
   });
 
   it("refuses an async transaction before it commits anything", async () => {
