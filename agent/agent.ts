@@ -30,6 +30,7 @@ import { PodUsageCollector } from "./node/pod-usage.js";
 import { ContainerCgroups } from "./node/container-cgroups.js";
 import { PodAdmitter } from "./node/pod-admitter.js";
 import { nodeResources } from "./node/node-resources.js";
+import { errorMessage } from "./error-message.js";
 
 /** Every pod is synced on this period too, whatever the events said (level-triggered). */
 const RESYNC_INTERVAL_MS = 10_000;
@@ -227,7 +228,7 @@ export class Agent implements NodePodsView {
     } catch (error) {
       this.logger.error("agent metrics unavailable", {
         listen: this.config.metricsListen,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   }

@@ -10,6 +10,7 @@ import {
   PRESSURE_SIGNALS,
   parseThreshold,
 } from "./node/thresholds.js";
+import { errorMessage } from "./error-message.js";
 
 const absolutePath = z.string().refine((p) => p.startsWith("/"), "must be an absolute path");
 
@@ -122,7 +123,7 @@ export async function loadAgentConfig(
     try {
       fromFile = parseYaml(await readFile(file, "utf8")) ?? {};
     } catch (err) {
-      throw new ConfigError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ConfigError(`${file}: ${errorMessage(err)}`);
     }
     if (typeof fromFile !== "object" || Array.isArray(fromFile)) {
       throw new ConfigError(`${file}: must be a mapping of config keys`);

@@ -2,6 +2,7 @@ import type { Logger } from "winston";
 import type { ContainerRuntime, ObservedContainer } from "./runtime/runtime.js";
 import { ENGINE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import { PodCache } from "./pod-cache.js";
+import { errorMessage } from "./error-message.js";
 
 export interface ObserverOptions {
   relistIntervalMs: number;
@@ -120,7 +121,7 @@ export class ContainerObserver {
       containers = await withDeadline(this.runtime.list({ node: this.node }), ENGINE_DEADLINE_MS);
     } catch (err) {
       this.cache.listingFailed();
-      this.engineError = err instanceof Error ? err.message : String(err);
+      this.engineError = errorMessage(err);
       if (!this.engineDown) {
         this.engineDown = true;
         this.logger.error("container engine unreachable; pods keep their last known state", {

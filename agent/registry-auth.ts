@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { DOCKER_HUB, registryHost } from "./pods/image-ref.js";
 import type { RegistryCredentials } from "./runtime/runtime.js";
+import { errorMessage } from "./error-message.js";
 
 // Other keys of a real config.json (credsStore, HttpHeaders, …) are not ours and pass unread.
 const AuthEntrySchema = z.object({
@@ -45,7 +46,7 @@ export class RegistryAuthFile {
       text = await readFile(this.path, "utf8");
     } catch (err) {
       if (isErrnoCode(err, "ENOENT")) return undefined;
-      throw new RegistryAuthError(this.path, err instanceof Error ? err.message : String(err));
+      throw new RegistryAuthError(this.path, errorMessage(err));
     }
     return credentialsFromConfig(text, this.path, image);
   }
@@ -61,10 +62,7 @@ export function credentialsFromConfig(
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new RegistryAuthError(
-      file,
-      `not JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new RegistryAuthError(file, `not JSON: ${errorMessage(err)}`);
   }
   const parsed = AuthFileSchema.safeParse(json);
   if (!parsed.success) {

@@ -7,6 +7,7 @@ import type { DesiredPod } from "./pods/desired-pod.js";
 import type { ManifestProblem } from "./pods/node-pods-view.js";
 import { parseManifest, type ParsedManifest } from "./pods/manifest.js";
 import { canonicalJson } from "./pods/spec-hash.js";
+import { errorMessage } from "./error-message.js";
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 /** fs.watch can miss events (a replaced directory, some editors): rescan on a timer as well. */
@@ -197,7 +198,7 @@ export class StaticPodSource {
     try {
       return { text, pod: this.toDesiredPod(parseManifest(text, file), file) };
     } catch (err) {
-      return { text, pod: before?.pod, problem: err instanceof Error ? err.message : String(err) };
+      return { text, pod: before?.pod, problem: errorMessage(err) };
     }
   }
 

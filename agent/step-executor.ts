@@ -9,6 +9,7 @@ import type { PodVolumes } from "./pod-volumes.js";
 import { isHostPathError } from "../hostpaths/index.js";
 import { isRegistryAuthError, type RegistryAuthFile } from "./registry-auth.js";
 import { runHook } from "./lifecycle-hooks.js";
+import { errorMessage } from "./error-message.js";
 
 export type StepResult = { ok: true } | { ok: false; reason: string; message: string };
 
@@ -147,7 +148,7 @@ export class StepExecutor {
       return result;
     } catch (err) {
       this.onStepDone(step.kind, (performance.now() - started) / 1000, false);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.logger.warn("step failed; will retry", {
         podUid: ctx.uid,
         step: step.kind,
@@ -227,7 +228,7 @@ export class StepExecutor {
     try {
       await this.runtime.start(id);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.logger.warn("container failed to start", { containerId: short(id), error: message });
       return { ok: false, reason: "RunContainerError", message };
     }
@@ -312,7 +313,7 @@ export class StepExecutor {
         credentials,
       );
     } catch (err) {
-      return pullFailed(err instanceof Error ? err.message : String(err));
+      return pullFailed(errorMessage(err));
     }
     this.logger.info("pulled image", { ...fields, image, seconds: (Date.now() - started) / 1000 });
     return OK;
@@ -323,7 +324,7 @@ function createFailed(
   failed: (reason: string, message: string) => StepResult,
   err: unknown,
 ): StepResult {
-  return failed("CreateContainerError", err instanceof Error ? err.message : String(err));
+  return failed("CreateContainerError", errorMessage(err));
 }
 
 function podFields(name: string, namespace: string, uid: string): Record<string, string> {

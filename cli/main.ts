@@ -7,6 +7,7 @@ import { registerTokenCommands } from "./token-commands.js";
 import { packageVersion } from "./package-version.js";
 import { registerRolloutCommands } from "./rollout-cli.js";
 import { silenceIpServerNameWarning } from "./ip-servername-warning.js";
+import { errorMessage } from "../agent/error-message.js";
 
 silenceIpServerNameWarning();
 
@@ -30,6 +31,6 @@ registerTokenCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`error: ${errorMessage(err)}\n`);
   process.exit(1);
 }

@@ -5,6 +5,7 @@ import { Hub } from "../hub/hub.js";
 import type { HubFlags } from "./hub-command.js";
 import { packageVersion } from "./package-version.js";
 import { runService } from "./run-service.js";
+import { errorMessage } from "../agent/error-message.js";
 
 export async function runHub(flags: HubFlags): Promise<void> {
   let config;
@@ -25,7 +26,7 @@ export async function runHub(flags: HubFlags): Promise<void> {
       logLevel: flags.logLevel as "error" | "warn" | "info" | "debug" | undefined,
     });
   } catch (err) {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
     process.exit(2);
   }
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });

@@ -3,6 +3,7 @@
 // the start fails.
 import type winston from "winston";
 import { serviceNotifier } from "../agent/sd-notify.js";
+import { errorMessage } from "../agent/error-message.js";
 
 export interface Service {
   /** Starts the service; resolves with the status line systemd shows once it is ready. */
@@ -28,7 +29,7 @@ export async function runService(
     systemd.ready(await service.start());
   } catch (err) {
     logger.error(`${what} failed to start`, {
-      error: err instanceof Error ? err.message : String(err),
+      error: errorMessage(err),
     });
     await service.stop().catch(() => undefined);
     process.exit(1);

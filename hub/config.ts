@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { errorMessage } from "../agent/error-message.js";
 
 const hostPort = z
   .string()
@@ -73,7 +74,7 @@ export async function loadHubConfig(
     try {
       fromFile = parseYaml(await readFile(file, "utf8")) ?? {};
     } catch (err) {
-      throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`${file}: ${errorMessage(err)}`);
     }
     if (typeof fromFile !== "object" || Array.isArray(fromFile)) {
       throw new Error(`${file}: must be a mapping of config keys`);

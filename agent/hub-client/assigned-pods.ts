@@ -6,6 +6,7 @@ import type { ReceivedPod } from "../../proto/hub-agent-frames.js";
 import type { DesiredPod } from "../pods/desired-pod.js";
 import { ManifestError, parseManifestObject } from "../pods/manifest.js";
 import { canonicalJson } from "../pods/spec-hash.js";
+import { errorMessage } from "../error-message.js";
 
 /** What the hub last sent: persisted, so a restarted agent keeps its pods without a hub. */
 export interface AssignedPodsState {
@@ -90,7 +91,7 @@ export class AssignedPodSet {
       return { desired: toDesiredPod(pod, this.nodeName) };
     } catch (error) {
       // Anything that stops one pod from being read stops that pod only.
-      const problem = error instanceof Error ? error.message : String(error);
+      const problem = errorMessage(error);
       this.logger.error("refusing a pod from the hub", {
         pod: `${pod.namespace}/${pod.name}`,
         uid: pod.uid,

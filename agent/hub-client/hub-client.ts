@@ -26,6 +26,7 @@ import {
   type ReconnectPolicy,
 } from "./reconnect-backoff.js";
 import { StatusReporter, type StatusReport } from "./status-reporter.js";
+import { errorMessage } from "../error-message.js";
 
 /** What the agent says about its node in each Hello; the client adds the rest. */
 export type AgentDescription = Omit<
@@ -195,7 +196,7 @@ export class HubClient {
       this.opts.logger.error(
         "cannot load the pods last assigned by the hub; keeping all containers until the hub answers",
         {
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         },
       );
     }
@@ -217,7 +218,7 @@ export class HubClient {
     const log = retry && this.failures > 1 ? "debug" : "error";
     this.opts.logger[log]("cannot join the hub; running static pods and the last assigned ones", {
       url: this.url,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     this.backoff.connectionEnded({ lastedMs: 0 });
     this.retryTimer = setTimeout(() => this.connect(), this.backoff.nextDelayMs());

@@ -16,6 +16,7 @@ import type { NodePodsView } from "../pods/node-pods-view.js";
 import { listPodsResponseToMessage } from "./list-pods-codec.js";
 import { resolveLogTarget, type LogTargetRefusal } from "./log-target.js";
 import { logChunkToMessage, logsRequestFromMessage, type LogsRequest } from "./logs-codec.js";
+import { errorMessage } from "../error-message.js";
 
 // In-flight calls get this long to finish on close before their connections are cut.
 const SHUTDOWN_GRACE_MS = 2000;
@@ -71,7 +72,7 @@ function logs(
     try {
       request = logsRequestFromMessage(call.request);
     } catch (error) {
-      call.emit("error", { code: status.INVALID_ARGUMENT, details: messageOf(error) });
+      call.emit("error", { code: status.INVALID_ARGUMENT, details: errorMessage(error) });
       return;
     }
     const target = resolveLogTarget(view.pods(), request);
@@ -111,14 +112,10 @@ function logs(
         (error: unknown) =>
           end({
             code: status.INTERNAL,
-            details: `cannot read the logs of container ${target.containerId}: ${messageOf(error)}`,
+            details: `cannot read the logs of container ${target.containerId}: ${errorMessage(error)}`,
           }),
       );
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function shutdown(server: Server): Promise<void> {

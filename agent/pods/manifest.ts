@@ -9,6 +9,7 @@ import { stripIgnored } from "./field-policy.js";
 import { ManifestError, type ManifestProblemDetail } from "./manifest-error.js";
 import { daemonSetManifestSchema, podManifestSchema } from "./manifest-schema.js";
 import { applyPodDefaults } from "./pod-defaults.js";
+import { errorMessage } from "../error-message.js";
 
 export { ManifestError, isManifestError } from "./manifest-error.js";
 
@@ -77,7 +78,7 @@ function readSingleDocument(text: string, file: string): unknown {
       value = doc.toJS();
     } catch (err) {
       // Unresolved or excessive aliases surface only when the document is built.
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       throw new ManifestError(file, [{ reason: `YAML error: ${message}` }]);
     }
     // `---` separators around a single object leave empty documents; they do not count.

@@ -3,6 +3,7 @@
 // an exec'd process, so a hung command lingers in the container until it ends by itself).
 import type { ContainerRuntime } from "../runtime/runtime.js";
 import { failure, success, type ProbeResult } from "./probe-result.js";
+import { errorMessage } from "../error-message.js";
 
 export async function execProbe(
   runtime: ContainerRuntime,
@@ -18,6 +19,6 @@ export async function execProbe(
     const output = result.output.trim();
     return failure(output || `command ${quoted} exited with code ${result.exitCode ?? "unknown"}`);
   } catch (err) {
-    return failure(`exec ${quoted} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return failure(`exec ${quoted} failed: ${errorMessage(err)}`);
   }
 }

@@ -7,6 +7,7 @@ import https from "node:https";
 import { hostPort } from "./host-port.js";
 import { networkErrorWords } from "./network-error.js";
 import { failure, success, type ProbeResult } from "./probe-result.js";
+import { errorMessage } from "../error-message.js";
 
 export interface HttpProbeRequest {
   scheme: "HTTP" | "HTTPS";
@@ -62,7 +63,7 @@ export function httpProbe(req: HttpProbeRequest): Promise<ProbeResult> {
       request.end();
     } catch (err) {
       // Node refuses some requests before sending them, e.g. a path with spaces.
-      settle(failure(`Get "${url}": ${err instanceof Error ? err.message : String(err)}`));
+      settle(failure(`Get "${url}": ${errorMessage(err)}`));
     }
   });
 }

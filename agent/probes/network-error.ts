@@ -1,5 +1,6 @@
 // Socket errors in the words the kubelet's probe messages use (Go's), so an operator sees the
 // same text from daemonlet as from a cluster: `connection refused`, `no route to host`.
+import { errorMessage } from "../error-message.js";
 
 const WORDS: Record<string, string> = {
   ECONNREFUSED: "connection refused",
@@ -21,5 +22,5 @@ export function networkErrorWords(err: unknown): string {
   }
   const words = code === undefined ? undefined : WORDS[code];
   if (words !== undefined) return words;
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

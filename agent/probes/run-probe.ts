@@ -7,6 +7,7 @@ import { httpProbe } from "./http-probe.js";
 import { failure, type ProbeResult } from "./probe-result.js";
 import type { ProbeHandler, ProbePort, ProbeSpec } from "./probe-spec.js";
 import { tcpProbe } from "./tcp-probe.js";
+import { errorMessage } from "../error-message.js";
 
 export interface ProbeTarget {
   runtime: ContainerRuntime;
@@ -36,7 +37,7 @@ export async function runHandler(
   } catch (err) {
     // The runners report every failure they know of; this keeps one they do not from
     // rejecting inside a timer, where it would take the whole agent down.
-    return failure(err instanceof Error ? err.message : String(err));
+    return failure(errorMessage(err));
   }
 }
 

@@ -28,6 +28,7 @@ import {
   RuntimeError,
   RuntimeUnavailableError,
 } from "./runtime-errors.js";
+import { errorMessage } from "../error-message.js";
 
 const DEFAULT_SOCKET = "/var/run/docker.sock";
 // Socket errors that mean "no engine here right now", as opposed to an engine saying no.
@@ -461,7 +462,7 @@ export class DockerRuntime implements ContainerRuntime {
       );
     }
     const status = statusOf(e);
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorMessage(e);
     if (status === 404 && notFound) return notFound(msg);
     if (other) return other(msg, status);
     return new RuntimeError(msg, { operation, statusCode: status, cause: e });

@@ -3,6 +3,7 @@
 // `v1 List` (what `get -o yaml` prints) counts as its items.
 import { parseAllDocuments } from "yaml";
 import { ManifestError } from "../../agent/pods/manifest-error.js";
+import { errorMessage } from "../../agent/error-message.js";
 
 export interface ManifestDocument {
   /** `document 2`, or `document 1, items[3]` for an item of a List. */
@@ -43,7 +44,7 @@ function yamlValues(text: string): unknown[] {
       values.push(doc.toJS());
     } catch (err) {
       // Unresolved or excessive aliases surface only when the document is built.
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       throw new ManifestError(source, [{ reason: `YAML error: ${message}` }]);
     }
   }

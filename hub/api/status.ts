@@ -11,6 +11,7 @@ import {
   isStoreUnavailable,
 } from "../store/index.js";
 import { isRequestError } from "./request-error.js";
+import { errorMessage } from "../../agent/error-message.js";
 
 export interface ErrorStatus {
   code: status;
@@ -30,7 +31,7 @@ export function errorStatus(error: unknown, unexpected: (error: unknown) => void
   const known = expectedErrorStatus(error);
   if (known) return known;
   unexpected(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { code: status.INTERNAL, details: `internal error: ${message}` };
 }
 
