@@ -11,15 +11,13 @@ import {
   type StatusObject,
 } from "@grpc/grpc-js";
 import type { ListPodsResponseMessage, LogChunkMessage } from "../../proto/agent-local-message.js";
+import { shutdownGrpcServer } from "../../proto/grpc-shutdown.js";
 import { loadAgentLocalApi } from "../../proto/load.js";
 import type { NodePodsView } from "../pods/node-pods-view.js";
 import { listPodsResponseToMessage } from "./list-pods-codec.js";
 import { resolveLogTarget, type LogTargetRefusal } from "./log-target.js";
 import { logChunkToMessage, logsRequestFromMessage, type LogsRequest } from "./logs-codec.js";
 import { errorMessage } from "../error-message.js";
-
-// In-flight calls get this long to finish on close before their connections are cut.
-const SHUTDOWN_GRACE_MS = 2000;
 
 // The client turns these codes into a "Refused" error that shows the details as they are.
 const REFUSAL_STATUS: Record<LogTargetRefusal, status> = {
@@ -48,7 +46,7 @@ export function startLocalGrpcService(view: NodePodsView): LocalGrpcService {
     serve: (connection) => injector.injectConnection(connection),
     shutdown: () => {
       for (const end of openStreams) end();
-      return shutdown(server);
+      return shutdownGrpcServer(server);
     },
   };
 }
@@ -116,17 +114,4 @@ function logs(
           }),
       );
   };
-}
-
-function shutdown(server: Server): Promise<void> {
-  return new Promise<void>((resolvePromise) => {
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      resolvePromise();
-    }, SHUTDOWN_GRACE_MS);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolvePromise();
-    });
-  });
 }

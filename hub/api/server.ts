@@ -9,6 +9,7 @@ import {
 import type { AuthStore } from "../auth/auth-store.js";
 import { hubAuthService, isAdminCall } from "./auth-service.js";
 import type { Logger } from "winston";
+import { shutdownGrpcServer } from "../../proto/grpc-shutdown.js";
 import { loadHubApi } from "../../proto/load.js";
 import type { PodDeleter } from "../controller/daemonset-controller.js";
 import type { Store } from "../store/index.js";
@@ -20,8 +21,6 @@ import { serveWatch, type WatchCall } from "./watch.js";
 
 /** DESIGN.md §5: requests have size limits. Manifests are kilobytes; this is ample. */
 export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-/** In-flight calls get this long to finish on close before their connections are cut. */
-const SHUTDOWN_GRACE_MS = 2000;
 
 export interface HubApiOptions {
   /** `host:port`; port 0 picks a free one (see the returned port). */
@@ -158,16 +157,7 @@ export async function startHubApi(opts: HubApiOptions): Promise<HubApiServer> {
     port,
     close: async () => {
       for (const stop of [...watches]) stop();
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, SHUTDOWN_GRACE_MS);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
+      await shutdownGrpcServer(server);
     },
   };
 }
