@@ -121,9 +121,11 @@ export class StoreAgentBackend implements GatewayBackend {
     this.collectUnknownTerminating(name, new Set(hello.runningPodUids));
   }
 
-  agentDisconnected(nodeName: string): void {
-    this.logger.info("agent disconnected", { node: nodeName });
-  }
+  /**
+   * Nothing to record: the session has logged it, and a node's readiness follows its heartbeats
+   * (the node lifecycle marks it Unknown after the grace), so a brief reconnect changes nothing.
+   */
+  agentDisconnected(): void {}
 
   /**
    * The node is alive, and its conditions are as the agent says. Only a change of a condition's
