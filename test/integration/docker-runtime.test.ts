@@ -62,6 +62,21 @@ after(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
+/**
+ * The engine registers an event subscription a moment after it answers: starts a marker container
+ * until its event shows in `seen`.
+ */
+async function eventStreamDelivering(seen: RuntimeEvent[]): Promise<void> {
+  const marker = await rt.create(spec({ cmd: ["true"] }));
+  await waitFor(
+    async () => {
+      await rt.start(marker);
+      return seen.some((e) => e.kind === "container" && e.containerId === marker);
+    },
+    { what: "the event stream to deliver anything" },
+  );
+}
+
 describe("DockerRuntime", () => {
   test("version names the engine", async () => {
     assert.match(await rt.version(), /^docker:\/\/\d+\.\d+/);
@@ -243,15 +258,7 @@ describe("DockerRuntime", () => {
     const ac = new AbortController();
     rt.events(node, (e) => seen.push(e), ac.signal);
     try {
-      // The engine needs a moment to register the subscription; a probe container tells us when.
-      const probe = await rt.create(spec({ cmd: ["true"] }));
-      await waitFor(
-        async () => {
-          await rt.start(probe);
-          return seen.some((e) => e.kind === "container" && e.containerId === probe);
-        },
-        { what: "the event stream to deliver anything" },
-      );
+      await eventStreamDelivering(seen);
       // Events arrive in order: once ours has died, a leaked event of the other node's
       // container (run first) would already be here.
       const other = await rt.create(spec({ nodeLabel: otherNode, cmd: ["true"] }));
@@ -326,15 +333,7 @@ describe("DockerRuntime", () => {
       assert.equal(proxy.count("GET /exec/{id}/json") > 0, true);
 
       counted.events(node, (e) => seen.push(e), ac.signal);
-      // The engine subscribes a moment after it answers; a container's events say it has.
-      const marker = await rt.create(spec({ cmd: ["true"] }));
-      await waitFor(
-        async () => {
-          await rt.start(marker);
-          return seen.some((e) => e.kind === "container" && e.containerId === marker);
-        },
-        { what: "the event stream to deliver anything" },
-      );
+      await eventStreamDelivering(seen);
       proxy.reset();
       for (const code of [0, 4, 0]) {
         const result = await counted.exec(running, ["sh", "-c", `echo hi; exit ${code}`], 10_000);
