@@ -175,21 +175,7 @@ export function loadHubAgentFrames(): HubAgentFrames {
 }
 
 /** The methods of `daemonlet.api.v1.Hub`, by their names in hub_api.proto. */
-export type HubApiMethodName =
-  | "Apply"
-  | "Get"
-  | "List"
-  | "Watch"
-  | "Delete"
-  | "LabelNode"
-  | "TaintNode"
-  | "SetUnschedulable"
-  | "ListEvents"
-  | "Explain"
-  | "Rollout"
-  | "ListMetrics";
-
-const HUB_API_METHODS: readonly HubApiMethodName[] = [
+const HUB_API_METHODS = [
   "Apply",
   "Get",
   "List",
@@ -202,7 +188,8 @@ const HUB_API_METHODS: readonly HubApiMethodName[] = [
   "Explain",
   "Rollout",
   "ListMetrics",
-];
+] as const;
+export type HubApiMethodName = (typeof HUB_API_METHODS)[number];
 
 /** A method of the hub's services: hub/api/messages.ts types what is written. */
 export type HubMethodDefinition = MethodDefinition<object, object, unknown, unknown>;
@@ -229,15 +216,13 @@ export function loadHubApi(): HubApi {
   };
 }
 
-export type HubAuthMethodName =
-  "CreateJoinToken" | "ListJoinTokens" | "DeleteJoinToken" | "RevokeNode";
-
-const HUB_AUTH_METHODS: readonly HubAuthMethodName[] = [
+const HUB_AUTH_METHODS = [
   "CreateJoinToken",
   "ListJoinTokens",
   "DeleteJoinToken",
   "RevokeNode",
-];
+] as const;
+export type HubAuthMethodName = (typeof HUB_AUTH_METHODS)[number];
 
 export interface HubAuthApi {
   service: ServiceDefinition;

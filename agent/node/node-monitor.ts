@@ -1,6 +1,6 @@
 // The node's own loop: on each tick it samples the node and its pods' containers, asks whether
-// the engine answers (the observer's relists tell), and derives the conditions. Conditions that change are pushed at once; usage
-// goes out every tick as a small delta.
+// the engine answers (the observer's relists tell), and derives the conditions. Conditions that
+// change are pushed at once; usage goes out every tick as a small delta.
 import type { NodeCondition } from "kubernetes-types/core/v1.js";
 import type { Logger } from "winston";
 import type { NodeUsage, PodUsage } from "../../proto/hub-agent-frames.js";

@@ -142,7 +142,8 @@ export class ProbeManager {
   /**
    * The first run waits for the initial delay. When that has passed already (a container
    * adopted by a restarted agent), a fresh manager spreads the first runs over one period, as
-   * the kubelet does, rather than probing every container on the node at the same instant.
+   * the kubelet does, rather than probing every container on the node at the same instant. The
+   * probe clock runs on whole-second slots, so probes with a 1 s period all start in one slot.
    */
   private firstDelayMs(watched: Watched, spec: ProbeSpec): number {
     const periodMs = spec.periodSeconds * 1000;

@@ -334,10 +334,11 @@ export class AgentSession {
     const now = Date.now();
     const silentMs = now - this.lastHeard;
     if (silentMs <= this.settings.heartbeatTimeoutMs) {
-      // A frame sent since the last check did a ping's work: the agent heard the hub, and it
-      // answers snapshots and deltas with an Ack as it would a ping with a pong. Ten thousand
-      // pings every interval were a steady twentieth of the hub's time.
-      const sentLately = now - this.lastSent < this.settings.heartbeatTimeoutMs / 3;
+      // A frame sent lately did a ping's work: the agent heard the hub, and it answers snapshots
+      // and deltas with an Ack as it would a ping with a pong. Ten thousand pings every interval
+      // were a steady twentieth of the hub's time. "Lately" is half a check interval, so the
+      // agent never goes more than one and a half intervals without hearing from the hub.
+      const sentLately = now - this.lastSent < this.settings.heartbeatTimeoutMs / 6;
       if (!sentLately && this.socket.readyState === this.socket.OPEN) this.socket.ping();
       return;
     }

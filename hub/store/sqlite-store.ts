@@ -326,11 +326,13 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   /**
-   * One write of the store's own (create, update, delete) inside a transaction. Its checks all
-   * come before its first statement, and a failed statement is undone by SQLite itself, so
-   * within a caller's transaction it needs no savepoint of its own (ten thousand pod writes in
-   * one sync were ten thousand savepoints). An event write may prune expired events after it,
-   * which a savepoint keeps together with it.
+   * One write of the store's own (create, update, delete) inside a caller's transaction, without
+   * a savepoint of its own (ten thousand pod writes in one sync were ten thousand savepoints).
+   * A failed statement is undone by SQLite itself, and the object's row is written last; what a
+   * failure can leave is the revision counter's bump, a gap in resourceVersions that nothing
+   * relies on. An error that rolls the whole transaction back (disk full, I/O) fails the caller's
+   * transaction anyway. An event write may prune expired events after it, which a savepoint
+   * keeps together with it.
    */
   private writeStep<R>(kind: Kind, fn: () => R): R {
     if (this.depth === 0 || kind === "Event") return this.inTransaction(fn);
