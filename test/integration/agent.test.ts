@@ -177,6 +177,11 @@ containers:
       timeoutMs: 30_000,
       what: "the container to be gone after the file was removed",
     });
+    // The next test writes a pod of the same name: it must not find this one's last status.
+    await waitFor(async () => (await agent.pod("tailer")) === undefined, {
+      timeoutMs: 30_000,
+      what: "the agent to stop reporting the removed pod",
+    });
   });
 
   it("restarts a container killed from outside, with restart count 1", async () => {
