@@ -17,7 +17,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { HubProcess } from "../test/support/hub-process.js";
 import { REPO } from "../test/support/cli-process.js";
-import { removeNodeContainers } from "../test/support/docker-cleanup.js";
+import { agentWithContainers, disposeAll } from "../test/support/cleanup.js";
 import { waitFor } from "../test/support/wait.js";
 import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
@@ -107,12 +107,7 @@ async function floor(what: string, modules: string[], windowS: number): Promise<
 
 let hub: HubProcess | undefined;
 let agent: AgentProcess | undefined;
-const cleanup = onExit(async () => {
-  await agent?.kill("SIGKILL");
-  if (agent) await removeNodeContainers(agent.nodeName);
-  await agent?.dispose();
-  await hub?.dispose();
-});
+const cleanup = onExit(() => disposeAll([agentWithContainers(agent), () => hub?.dispose()]));
 
 async function main(): Promise<void> {
   // Each part alone, briefly: only its RSS counts here.

@@ -13,7 +13,7 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { AgentProcess } from "../test/support/agent-process.js";
 import { HubProcess } from "../test/support/hub-process.js";
-import { removeNodeContainers } from "../test/support/docker-cleanup.js";
+import { agentWithContainers, disposeAll } from "../test/support/cleanup.js";
 import { EngineProxy } from "../test/support/engine-proxy.js";
 import { waitFor } from "../test/support/wait.js";
 import { HubProfiler, inspectOption } from "./hub-scale-profiler.js";
@@ -55,13 +55,9 @@ function selfTimes(profile: Profile): [string, number][] {
 let hub: HubProcess | undefined;
 let agent: AgentProcess | undefined;
 let proxy: EngineProxy | undefined;
-const cleanup = onExit(async () => {
-  await agent?.kill("SIGKILL");
-  if (agent) await removeNodeContainers(agent.nodeName);
-  await agent?.dispose();
-  await hub?.dispose();
-  await proxy?.close();
-});
+const cleanup = onExit(() =>
+  disposeAll([agentWithContainers(agent), () => hub?.dispose(), () => proxy?.close()]),
+);
 
 async function main(): Promise<void> {
   proxy = await EngineProxy.start(path.join(os.tmpdir(), `daemonlet-profile-${process.pid}.sock`));

@@ -162,12 +162,10 @@ export function parseMeminfo(text: string): { total: number; available: number }
 
 /** As the kubelet counts: the pid space is the smaller of pid_max and threads-max, less every task. */
 function pidFigures(): { pidMax: number; pidAvailable: number } {
-  const [pidMax, threadsMax, loadavg] = [
-    readProc("/proc/sys/kernel/pid_max"),
-    readProc("/proc/sys/kernel/threads-max"),
-    readProc("/proc/loadavg"),
-  ];
-  const max = Math.min(Number(pidMax), Number(threadsMax));
-  const tasks = Number(/\d+\/(\d+)/.exec(loadavg)?.[1] ?? 0);
+  const max = Math.min(
+    Number(readProc("/proc/sys/kernel/pid_max")),
+    Number(readProc("/proc/sys/kernel/threads-max")),
+  );
+  const tasks = Number(/\d+\/(\d+)/.exec(readProc("/proc/loadavg"))?.[1] ?? 0);
   return { pidMax: max, pidAvailable: Math.max(0, max - tasks) };
 }
