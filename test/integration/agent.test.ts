@@ -353,9 +353,23 @@ containers:
         s.state?.waiting?.reason === "CrashLoopBackOff" ||
         s.lastState?.terminated?.reason === "StartError",
     });
-    const [created] = await containersOf(agent.nodeName, true);
-    assert.ok(created, `a container exists (${JSON.stringify(status)})`);
-    const info = await docker.getContainer(created.Id).inspect();
+    // The agent replaces a failed container on its next attempt, so the one listed can be gone by
+    // the inspect: list and inspect again until one answers.
+    const info = await waitFor(
+      async () => {
+        const [created] = await docker.listContainers({
+          all: true,
+          filters: {
+            label: [
+              `io.daemonlet.node=${agent.nodeName}`,
+              `io.daemonlet.pod-name=priv-${agent.nodeName}`,
+            ],
+          },
+        });
+        return created && (await docker.getContainer(created.Id).inspect());
+      },
+      { timeoutMs: 30_000, what: `a created container of the pod (${JSON.stringify(status)})` },
+    );
     assert.equal(info.HostConfig.Privileged, true);
   });
 
