@@ -30,6 +30,7 @@ printf '%s\n' 'root:x:0:' >"$rootfs/etc/group"
 # Content hash of what goes in: same inputs, same image, no re-import.
 digest="$(cd "$rootfs" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 have="$(docker image inspect "$image" --format '{{index .Config.Labels "io.daemonlet.content"}}' 2>/dev/null || true)"
+previous="$(docker image inspect "$image" --format '{{.Id}}' 2>/dev/null || true)"
 if [[ $have != "$digest" ]]; then
   tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -c . |
     docker import \
@@ -39,5 +40,8 @@ if [[ $have != "$digest" ]]; then
       --change "LABEL io.daemonlet.content=$digest" \
       - "$image" >/dev/null
   echo "build-hub-image: imported $image ($digest)" >&2
+  # The tag moved; the image it named would stay behind untagged (160 MB a build). A container
+  # still using it keeps it, and this fails quietly.
+  if [[ -n $previous ]]; then docker image rm "$previous" >/dev/null 2>&1 || true; fi
 fi
 echo "$image"
