@@ -269,7 +269,7 @@ export class Agent implements NodePodsView {
         return view ? [view] : [];
       })
       .concat(this.admitter?.rejectedPods() ?? [])
-      .sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
+      .sort(byName);
   }
 
   manifestProblems(): ManifestProblem[] {
@@ -383,4 +383,13 @@ export class Agent implements NodePodsView {
 
 function podNameOf(p: DesiredPod | { podName: string }): string {
   return "podName" in p ? p.podName : p.name;
+}
+
+/**
+ * Code-unit order, as the API server lists: pod names are ASCII. localeCompare would load ICU's
+ * collation data into every agent (≈ 2.5 MB of RSS) on its first status report.
+ */
+function byName(a: Pod, b: Pod): number {
+  const [left, right] = [a.metadata?.name ?? "", b.metadata?.name ?? ""];
+  return left < right ? -1 : left > right ? 1 : 0;
 }
