@@ -3,8 +3,8 @@
 // per pod, at Kubernetes' default 10 s period), beside floors measured in the same run: a bare
 // `node` process, one that only imports the agent's npm dependencies, and what each dependency
 // and each part of daemonlet costs alone when imported. The agent runs from dist/ with plain
-// node, connected to a hub (also from dist/), as an installed agent would, under the NODE_OPTIONS
-// of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
+// node, connected to a hub (also from dist/), as an installed agent would, with the node flags and
+// NODE_OPTIONS of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
 //
 //   npm run bench:agent-footprint
 //   env: BENCH_SECONDS (60, each window), BENCH_SETTLE_SECONDS (5), BENCH_PODS ("0,20,50"),
@@ -21,7 +21,12 @@ import { agentWithContainers, disposeAll } from "../test/support/cleanup.js";
 import { waitFor } from "../test/support/wait.js";
 import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
-import { shippedNodeOptions, startAsShipped } from "./shipped-agent.js";
+import {
+  shippedNode,
+  shippedNodeArgs,
+  shippedNodeOptions,
+  startAsShipped,
+} from "./shipped-agent.js";
 import { envNumber, machine, onExit, printTable, round } from "./report.js";
 
 const WINDOW_S = envNumber("BENCH_SECONDS", 60);
@@ -82,7 +87,12 @@ function idleNode(modules: string[]): ChildProcess {
     .join(" ");
   return spawn(
     process.execPath,
-    ["--input-type=module", "-e", `${imports} console.log("ready"); setInterval(() => {}, 1000);`],
+    [
+      ...shippedNodeArgs(),
+      "--input-type=module",
+      "-e",
+      `${imports} console.log("ready"); setInterval(() => {}, 1000);`,
+    ],
     {
       cwd: REPO,
       env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
@@ -173,7 +183,7 @@ async function main(): Promise<void> {
   );
   console.log(`Probes: httpGet readiness + exec liveness per pod, every ${PROBE_PERIOD_S} s.`);
   console.log(
-    `Agent and floors under the systemd unit's NODE_OPTIONS: ${JSON.stringify(shippedNodeOptions())}.`,
+    `Agent and floors as the systemd unit starts the agent: ${JSON.stringify(shippedNode())}.`,
   );
   console.log(
     JSON.stringify({
@@ -181,7 +191,7 @@ async function main(): Promise<void> {
       ...machine(),
       windowSeconds: WINDOW_S,
       probePeriodSeconds: PROBE_PERIOD_S,
-      nodeOptions: shippedNodeOptions(),
+      ...shippedNode(),
       restarts,
       bareNode: bare,
       agentDependencies: deps,

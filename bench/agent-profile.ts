@@ -19,7 +19,7 @@ import { waitFor } from "../test/support/wait.js";
 import { HubProfiler, inspectOption } from "./hub-scale-profiler.js";
 import { isRunningAndReady, probedWebPod } from "./probed-pods.js";
 import { CLOCK_TICKS, processTicks } from "./proc-stats.js";
-import { shippedNodeOptions } from "./shipped-agent.js";
+import { startAsShipped } from "./shipped-agent.js";
 import { envNumber, onExit, round } from "./report.js";
 
 const WINDOW_S = envNumber("BENCH_SECONDS", 60);
@@ -70,15 +70,8 @@ async function main(): Promise<void> {
     { compiled: true },
   );
   const a = agent;
-  const saved = process.env["NODE_OPTIONS"];
-  // The unit's options, and the inspector for the profiler on top.
-  process.env["NODE_OPTIONS"] = `${shippedNodeOptions()} ${inspectOption(INSPECT_PORT)}`;
-  try {
-    await a.start();
-  } finally {
-    if (saved === undefined) delete process.env["NODE_OPTIONS"];
-    else process.env["NODE_OPTIONS"] = saved;
-  }
+  // As the unit starts it, and the inspector for the profiler on top.
+  await startAsShipped(a, inspectOption(INSPECT_PORT));
   for (let i = 0; i < PODS; i++) {
     await writeFile(
       path.join(a.manifests, `web-${i}.json`),

@@ -3,8 +3,8 @@
 // beside the floor measured in the same run: dockerode's create + start of the same image with
 // nothing else around it. One pod at a time, so each figure is one pod's path, not a queue.
 // "Running" is the engine's own State.StartedAt, so polling adds nothing to the figures.
-// The agent and the hub run from dist/ (`npm run build` first) with plain node, the agent under
-// the systemd unit's NODE_OPTIONS (bench/shipped-agent.ts).
+// The agent and the hub run from dist/ (`npm run build` first) with plain node, the agent as
+// the systemd unit starts it, with its node flags and NODE_OPTIONS (bench/shipped-agent.ts).
 //
 //   npm run bench:start-latency
 //   env: BENCH_PODS (50)
@@ -27,7 +27,7 @@ import {
   summarize,
   type Summary,
 } from "./report.js";
-import { shippedNodeOptions, startAsShipped } from "./shipped-agent.js";
+import { shippedNode, startAsShipped } from "./shipped-agent.js";
 
 const PODS = envNumber("BENCH_PODS", 50);
 const IMAGE = "busybox:1.36";
@@ -159,15 +159,13 @@ async function main(): Promise<void> {
       row("hub: apply -> running", applyS, overhead(applyS)),
     ],
   );
-  console.log(
-    `Agent under the systemd unit's NODE_OPTIONS: ${JSON.stringify(shippedNodeOptions())}.`,
-  );
+  console.log(`Agent as the systemd unit starts it: ${JSON.stringify(shippedNode())}.`);
   console.log(
     JSON.stringify({
       bench: "start-latency",
       ...machine(),
       pods: PODS,
-      nodeOptions: shippedNodeOptions(),
+      ...shippedNode(),
       floorMs: floorS,
       assignedToRunningMs: staticS,
       applyToRunningMs: applyS,

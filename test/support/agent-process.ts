@@ -61,10 +61,14 @@ export class AgentProcess {
   }
 
   /**
-   * Spawns the agent and waits for the log line `until` (by default "agent running"; an agent
-   * that cannot reach its engine logs "container engine unreachable…" and waits instead).
+   * Spawns the agent, `nodeArgs` given to node, and waits for the log line `until` (by default
+   * "agent running"; an agent that cannot reach its engine logs "container engine unreachable…"
+   * and waits instead).
    */
-  async start({ until = "agent running" }: { until?: string } = {}): Promise<void> {
+  async start({
+    until = "agent running",
+    nodeArgs = [],
+  }: { until?: string; nodeArgs?: string[] } = {}): Promise<void> {
     await this.process.start(
       [
         "agent",
@@ -86,6 +90,7 @@ export class AgentProcess {
         ...this.extraArgs,
       ],
       until,
+      nodeArgs,
     );
   }
 

@@ -37,14 +37,14 @@ export class CliProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns `daemonlet ARGS` and waits until this run logs `until`; returns that line. */
-  async start(args: string[], until: string): Promise<LogLine> {
+  /** Spawns `node NODE_ARGS daemonlet ARGS` and waits until this run logs `until`; returns that line. */
+  async start(args: string[], until: string, nodeArgs: string[] = []): Promise<LogLine> {
     // Only this run's lines count: after a restart, the previous run's are still in `logs`.
     const mark = this.logs.length;
     const entry = this.compiled
       ? [path.join(REPO, "dist/cli/main.js")]
       : ["--import", "tsx", path.join(REPO, "cli/main.ts")];
-    const child = spawn(process.execPath, [...entry, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, ...entry, ...args], {
       cwd: REPO,
       stdio: ["ignore", "pipe", "pipe"],
     });
