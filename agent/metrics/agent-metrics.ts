@@ -9,7 +9,7 @@ export interface AgentMetricsSource {
   hubConnected(): boolean;
 }
 
-type PromClient = typeof import("prom-client");
+type PromClient = typeof import("./prom-client.js");
 
 interface Built {
   registry: import("prom-client").Registry;
@@ -44,7 +44,7 @@ export class AgentMetrics {
   }
 
   private async build(): Promise<Built> {
-    const prom: PromClient = await import("prom-client");
+    const prom: PromClient = await import("./prom-client.js");
     const registry = new prom.Registry();
     const registers = [registry];
     const source = this.source;

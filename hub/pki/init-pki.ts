@@ -46,9 +46,7 @@ export async function initPki(dataDir: string, names: string[] = []): Promise<Pk
   const files = pkiFiles(dataDir);
   if (existsSync(files.cert) && existsSync(files.key) && existsSync(files.caCert)) return files;
   await mkdir(files.dir, { recursive: true, mode: 0o700 });
-  // @peculiar/x509 registers its algorithms in a tsyringe container, which needs this polyfill.
-  await import("reflect-metadata");
-  const x509 = await import("@peculiar/x509");
+  const x509 = await import("./x509.js");
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const subtle = webcrypto.subtle;
 
