@@ -4,7 +4,7 @@
 // `node` process, one that only imports the agent's npm dependencies, and what each dependency
 // and each part of daemonlet costs alone when imported. The agent runs from dist/ with plain
 // node, connected to a hub (also from dist/), as an installed agent would, with the node flags and
-// NODE_OPTIONS of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
+// environment of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
 //
 //   npm run bench:agent-footprint
 //   env: BENCH_SECONDS (60, each window), BENCH_SETTLE_SECONDS (5), BENCH_PODS ("0,20,50"),
@@ -24,7 +24,7 @@ import { CLOCK_TICKS, processTicks, rssKb } from "./proc-stats.js";
 import {
   shippedNode,
   shippedNodeArgs,
-  shippedNodeOptions,
+  shippedEnvironment,
   startAsShipped,
 } from "./shipped-agent.js";
 import { envNumber, machine, onExit, printTable, round } from "./report.js";
@@ -95,7 +95,7 @@ function idleNode(modules: string[]): ChildProcess {
     ],
     {
       cwd: REPO,
-      env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
+      env: { ...process.env, ...shippedEnvironment() },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { nodeArgsOfExecStart } from "./shipped-agent.js";
+import { environmentOfUnit, nodeArgsOfExecStart } from "./shipped-agent.js";
 
 describe("nodeArgsOfExecStart", () => {
   it("takes the flags between env's node and the script", () => {
@@ -19,5 +19,16 @@ describe("nodeArgsOfExecStart", () => {
       [],
     );
     assert.deepEqual(nodeArgsOfExecStart("[Service]\n"), []);
+  });
+});
+
+describe("environmentOfUnit", () => {
+  it("takes each Environment= line's name and value", () => {
+    const unit =
+      "[Service]\nEnvironment=NODE_ENV=production\n# Environment=NO=1\nEnvironment=NODE_OPTIONS=--a=1 --b\n";
+    assert.deepEqual(environmentOfUnit(unit), {
+      NODE_ENV: "production",
+      NODE_OPTIONS: "--a=1 --b",
+    });
   });
 });

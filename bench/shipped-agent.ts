@@ -1,5 +1,6 @@
 // Benchmarks measure the agent as it is shipped: started with the node flags (on its ExecStart
-// line) and the NODE_OPTIONS that the systemd unit (systemd/daemonlet-agent.service) gives it.
+// line) and the environment (NODE_OPTIONS, glibc's malloc tunables…) that the systemd unit
+// (systemd/daemonlet-agent.service) gives it.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AgentProcess } from "../test/support/agent-process.js";
@@ -9,9 +10,13 @@ function unitText(): string {
   return readFileSync(path.join(REPO, "systemd/daemonlet-agent.service"), "utf8");
 }
 
-/** The unit's `Environment=NODE_OPTIONS=…`, or "" when it sets none. */
-export function shippedNodeOptions(): string {
-  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(unitText())?.[1]?.trim() ?? "";
+/** A unit's `Environment=NAME=VALUE` lines (one assignment each, unquoted, as ours are). */
+export function environmentOfUnit(unit: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [, name, value] of unit.matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)) {
+    env[name!] = value!.trim();
+  }
+  return env;
 }
 
 /**
@@ -29,27 +34,36 @@ export function nodeArgsOfExecStart(unit: string): string[] {
   return flags;
 }
 
+/** The unit's environment for the agent. */
+export function shippedEnvironment(): Record<string, string> {
+  return environmentOfUnit(unitText());
+}
+
 /** The node flags on the unit's ExecStart line. */
 export function shippedNodeArgs(): string[] {
   return nodeArgsOfExecStart(unitText());
 }
 
 /** Both, for a report. */
-export function shippedNode(): { nodeArgs: string[]; nodeOptions: string } {
-  return { nodeArgs: shippedNodeArgs(), nodeOptions: shippedNodeOptions() };
+export function shippedNode(): { nodeArgs: string[]; environment: Record<string, string> } {
+  return { nodeArgs: shippedNodeArgs(), environment: shippedEnvironment() };
 }
 
 /**
- * Starts `agent` as the unit does: with its node flags, and its NODE_OPTIONS (plus `extraOptions`,
- * e.g. an inspector) in the environment that the process takes from this one at spawn.
+ * Starts `agent` as the unit does: with its node flags, and its environment (`extraOptions`, e.g.
+ * an inspector, added to NODE_OPTIONS) in this process's, which the agent takes at spawn.
  */
 export async function startAsShipped(agent: AgentProcess, extraOptions = ""): Promise<void> {
-  const saved = process.env["NODE_OPTIONS"];
-  process.env["NODE_OPTIONS"] = [shippedNodeOptions(), extraOptions].filter(Boolean).join(" ");
+  const env = shippedEnvironment();
+  env["NODE_OPTIONS"] = [env["NODE_OPTIONS"], extraOptions].filter(Boolean).join(" ");
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
   try {
     await agent.start({ nodeArgs: shippedNodeArgs() });
   } finally {
-    if (saved === undefined) delete process.env["NODE_OPTIONS"];
-    else process.env["NODE_OPTIONS"] = saved;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
