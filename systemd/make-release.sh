@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/release}"
-[[ -f $root/dist/cli/main.js ]] || { echo "make-release: build first (npm ci)" >&2; exit 1; }
+[[ -f $root/dist/bundle/main.js ]] || { echo "make-release: build first (npm ci)" >&2; exit 1; }
 version="$(node -p "require('$root/package.json').version")"
 arch="$(node -p process.arch)"
 name="daemonlet-$version"

@@ -54,7 +54,7 @@ describe("systemd units and install.sh in a systemd container", () => {
     );
 
   before(async () => {
-    assert.ok(existsSync(path.join(REPO, "dist/cli/main.js")), "build first (npm ci runs it)");
+    assert.ok(existsSync(path.join(REPO, "dist/bundle/main.js")), "build first (npm ci runs it)");
     box = await SystemdContainer.start(await systemdImage());
     releaseDir = await mkdtemp(path.join(os.tmpdir(), "daemonlet-release-"));
     agentPort = await freePort();

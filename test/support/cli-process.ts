@@ -21,8 +21,8 @@ export class CliProcess {
   readonly logs: LogLine[] = [];
 
   /**
-   * `compiled`: run the built CLI (dist/, `npm run build`) with plain node, as an installed
-   * daemonlet runs, instead of the sources through tsx; benchmarks of footprint need it.
+   * `compiled`: run the built CLI (bin/daemonlet.js, the bundle of `npm run build`) with plain
+   * node, as an installed daemonlet runs, instead of the sources through tsx; benchmarks need it.
    */
   constructor(
     private readonly label: string,
@@ -42,7 +42,7 @@ export class CliProcess {
     // Only this run's lines count: after a restart, the previous run's are still in `logs`.
     const mark = this.logs.length;
     const entry = this.compiled
-      ? [path.join(REPO, "dist/cli/main.js")]
+      ? [path.join(REPO, "bin/daemonlet.js")]
       : ["--import", "tsx", path.join(REPO, "cli/main.ts")];
     const child = spawn(process.execPath, [...nodeArgs, ...entry, ...args], {
       cwd: REPO,
