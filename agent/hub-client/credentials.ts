@@ -10,7 +10,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { connect as tlsConnect, type DetailedPeerCertificate } from "node:tls";
+import type { DetailedPeerCertificate } from "node:tls";
 import type { Logger } from "winston";
 import { caHashOf, parseJoinString } from "../../hub/auth/join-string.js";
 
@@ -123,9 +123,12 @@ export class NodeCredentials implements CredentialSource {
  * the pinned hash, and checks that the hub's certificate was issued by it for this host. Nothing
  * is sent on that connection; it only yields the CA, which later connections verify against.
  */
-export function fetchPinnedCA(host: string, port: number, caHash: string): Promise<string> {
+export async function fetchPinnedCA(host: string, port: number, caHash: string): Promise<string> {
+  // Imported here, once per join: an ES module importing node:tls reads all its exports, among
+  // them the 144 root certificates (≈ 0.9 MB of RSS for the agent's life); ws requires it instead.
+  const { connect } = await import("node:tls");
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
+    const socket = connect({
       host,
       port,
       rejectUnauthorized: false,
