@@ -71,9 +71,12 @@ wait_for "the hub's API" "$hub_log" daemonlet get nodes
 # agent checks before it sends anything. Once joined, the agent uses its own credential.
 join="$(daemonlet token create --ttl 1h --description "run-example.sh")"
 
-# The agent runs with the NODE_OPTIONS its systemd unit gives it.
-agent_node_options="$(sed -n 's/^Environment=NODE_OPTIONS=//p' systemd/daemonlet-agent.service)"
-NODE_OPTIONS="$agent_node_options" setsid nohup node "$root/bin/daemonlet.js" agent --manifests "$manifests" --state-dir "$state" \
+# The agent runs as its systemd unit starts it: node's flags from ExecStart=, and Environment=.
+unit=systemd/daemonlet-agent.service
+read -r -a agent_node_flags < <(sed -n 's|^ExecStart=/usr/bin/env node \(\(-[^ ]* \)*\).*|\1|p' "$unit")
+mapfile -t agent_env < <(sed -n 's/^Environment=//p' "$unit")
+env "${agent_env[@]}" setsid nohup node "${agent_node_flags[@]}" "$root/bin/daemonlet.js" agent \
+  --manifests "$manifests" --state-dir "$state" \
   --hub wss://127.0.0.1:7460 --token "$join" --log-format text >>"$agent_log" 2>&1 </dev/null &
 echo $! >"$run_dir/agent.pid"
 echo "hub (log: $hub_log) and agent (log: $agent_log) started"
