@@ -140,10 +140,15 @@ describe("systemd units and install.sh in a systemd container", () => {
       { key: "dedicated", value: "infra", effect: "NoSchedule" },
     ]);
 
-    // The unit's main process is node itself, with the unit's V8 flag: env exec'd it.
+    // The unit's main process is node itself, with the unit's V8 flags: env exec'd it.
     const pid = await mainPid();
     const cmdline = (await box!.ok(["cat", `/proc/${pid}/cmdline`])).split("\0");
-    assert.deepEqual(cmdline.slice(1, 4), ["--max-opt=1", "/usr/local/bin/daemonlet", "agent"]);
+    assert.deepEqual(cmdline.slice(1, 5), [
+      "--max-opt=0",
+      "--bytecode-old-age=1",
+      "/usr/local/bin/daemonlet",
+      "agent",
+    ]);
 
     // Run again with the same flags: nothing changed, nothing restarts.
     await box!.ok(args);
