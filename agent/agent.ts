@@ -387,7 +387,7 @@ function podNameOf(p: DesiredPod | { podName: string }): string {
 
 /**
  * Code-unit order, as the API server lists: pod names are ASCII. localeCompare would load ICU's
- * collation data into every agent (≈ 2.5 MB of RSS) on its first status report.
+ * collation data into every agent (≈ 2 MB of RSS) on its first status report.
  */
 function byName(a: Pod, b: Pod): number {
   const [left, right] = [a.metadata?.name ?? "", b.metadata?.name ?? ""];
