@@ -4,7 +4,7 @@
 // from tsc's hundreds of modules (bench/RESULTS.md, agent-footprint): fewer, smaller module
 // sources held in V8's heap. tsc's dist/ stays for the tests.
 import { rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { URL, fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
