@@ -2,9 +2,10 @@
 // with 0, 20 and 50 running pods with probes on (an httpGet readiness and an exec liveness probe
 // per pod, at Kubernetes' default 10 s period), beside floors measured in the same run: a bare
 // `node` process, one that only imports the agent's npm dependencies, and what each dependency
-// and each part of daemonlet costs alone when imported. The agent runs from dist/ with plain
-// node, connected to a hub (also from dist/), as an installed agent would, with the node flags and
-// environment of the systemd unit (bench/shipped-agent.ts); the floors run under them too.
+// and each part of daemonlet costs alone when imported (those from tsc's dist/). The agent runs
+// from the bundle (bin/daemonlet.js, dist/bundle/), connected to a hub run the same way, as an
+// installed agent would, with the node flags and environment of the systemd unit
+// (bench/shipped-agent.ts); the floors run under them too.
 //
 //   npm run bench:agent-footprint
 //   env: BENCH_SECONDS (60, each window), BENCH_SETTLE_SECONDS (5), BENCH_PODS ("0,20,50"),

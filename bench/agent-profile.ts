@@ -1,8 +1,9 @@
-// Where the agent's CPU goes with probed pods: the agent from dist/ (as shipped, under the unit's
-// NODE_OPTIONS) runs N probed pods (bench/probed-pods.ts) behind a counting proxy on its Engine
-// API socket; after the pods are Ready, one window samples its CPU (ticks), a CPU profile over
-// the inspector, and the Engine API requests it sent, by kind. Prints the requests a minute, the
-// CPU, and the profile's self time by function; writes the profile to BENCH_PROFILE_DIR (/tmp).
+// Where the agent's CPU goes with probed pods: the agent from the bundle (as shipped, with the
+// unit's node flags and environment) runs N probed pods (bench/probed-pods.ts) behind a counting
+// proxy on its Engine API socket; after the pods are Ready, one window samples its CPU (ticks), a
+// CPU profile over the inspector, and the Engine API requests it sent, by kind. Prints the
+// requests a minute, the CPU, and the profile's self time by function; writes the profile to
+// BENCH_PROFILE_DIR (/tmp).
 //
 //   npm run build && flock /tmp/daemonlet-bench.lock node --import tsx bench/agent-profile.ts
 //   env: BENCH_SECONDS (60), BENCH_SETTLE_SECONDS (5), BENCH_PODS (20), BENCH_PROBE_PERIOD (10),

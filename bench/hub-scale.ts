@@ -1,4 +1,4 @@
-// How the hub holds up with a large fleet: a real hub process (from dist/, plain node) and N
+// How the hub holds up with a large fleet: a real hub process (the bundle, plain node) and N
 // simulated agents (bench/sim-agent.ts, split over worker processes) speaking the real protocol
 // on loopback. For each fleet size it measures the hub's RSS and CPU, `apply` → every node's pod
 // Running, a rolling update with maxUnavailable 10 %, and the reconnect storm after the hub is

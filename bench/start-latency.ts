@@ -3,8 +3,9 @@
 // beside the floor measured in the same run: dockerode's create + start of the same image with
 // nothing else around it. One pod at a time, so each figure is one pod's path, not a queue.
 // "Running" is the engine's own State.StartedAt, so polling adds nothing to the figures.
-// The agent and the hub run from dist/ (`npm run build` first) with plain node, the agent as
-// the systemd unit starts it, with its node flags and NODE_OPTIONS (bench/shipped-agent.ts).
+// The agent and the hub run from the bundle (bin/daemonlet.js; `npm run build` first) with plain
+// node, the agent as the systemd unit starts it, with its node flags and environment
+// (bench/shipped-agent.ts).
 //
 //   npm run bench:start-latency
 //   env: BENCH_PODS (50)

@@ -4,7 +4,8 @@
 // both. Swarm is driven through the engine's API (dockerode), daemonlet through the hub's API,
 // so neither pays for a CLI process. "Running" is the engine's State.StartedAt of the container.
 // A one-node swarm is made for the run (`docker swarm init --advertise-addr 127.0.0.1`) and left
-// afterwards, only when this run made it. The agent and the hub run from dist/.
+// afterwards, only when this run made it. The agent and the hub run from the bundle
+// (bin/daemonlet.js).
 //
 //   npm run bench:swarm-compare
 //   env: BENCH_ROUNDS (5)
