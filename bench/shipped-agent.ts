@@ -44,9 +44,10 @@ export function shippedNodeArgs(): string[] {
   return nodeArgsOfExecStart(unitText());
 }
 
-/** Both, for a report. */
+/** Both, from one read of the unit. */
 export function shippedNode(): { nodeArgs: string[]; environment: Record<string, string> } {
-  return { nodeArgs: shippedNodeArgs(), environment: shippedEnvironment() };
+  const unit = unitText();
+  return { nodeArgs: nodeArgsOfExecStart(unit), environment: environmentOfUnit(unit) };
 }
 
 /**
@@ -54,12 +55,12 @@ export function shippedNode(): { nodeArgs: string[]; environment: Record<string,
  * an inspector, added to NODE_OPTIONS) in this process's, which the agent takes at spawn.
  */
 export async function startAsShipped(agent: AgentProcess, extraOptions = ""): Promise<void> {
-  const env = shippedEnvironment();
+  const { nodeArgs, environment: env } = shippedNode();
   env["NODE_OPTIONS"] = [env["NODE_OPTIONS"], extraOptions].filter(Boolean).join(" ");
   const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   try {
-    await agent.start({ nodeArgs: shippedNodeArgs() });
+    await agent.start({ nodeArgs });
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];

@@ -4,12 +4,13 @@
 // from tsc's hundreds of modules (bench/RESULTS.md, agent-footprint): fewer, smaller module
 // sources held in V8's heap. tsc's dist/ stays for the tests.
 import { rmSync } from "node:fs";
-import { URL, fileURLToPath } from "node:url";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // Chunk names carry a hash of their content: without this, each build would leave the last one's.
-rmSync(new URL("../dist/bundle", import.meta.url), { recursive: true, force: true });
+rmSync(path.join(root, "dist/bundle"), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: ["cli/main.ts"],

@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Docker from "dockerode";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { LABEL } from "../../agent/runtime/labels.js";
 import { currentMountPoints, mountPointsUnder } from "../../hostpaths/mountinfo.js";
 import { AgentProcess } from "../support/agent-process.js";
 import { removeNodeContainers } from "../support/docker-cleanup.js";
@@ -360,10 +361,7 @@ containers:
         const [created] = await docker.listContainers({
           all: true,
           filters: {
-            label: [
-              `io.daemonlet.node=${agent.nodeName}`,
-              `io.daemonlet.pod-name=priv-${agent.nodeName}`,
-            ],
+            label: [`${LABEL.node}=${agent.nodeName}`, `${LABEL.podName}=priv-${agent.nodeName}`],
           },
         });
         return created && (await docker.getContainer(created.Id).inspect());
